@@ -1,0 +1,126 @@
+"""Domain models shared by retrieval, the answer engine and every renderer.
+
+Data flows one way: question -> retrieve (``Evidence``) -> compose (``Answer``)
+-> render (terminal, JSON or Discord embed). The JSON names of ``Answer``,
+``Side`` and ``Citation`` are a public contract read by other tools; keep them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Article(BaseModel):
+    """One news article as stored: its full text and its metadata.
+
+    ``id`` is stable across reloads (front-matter ``id`` or derived from the
+    file name); ``content_hash`` changes whenever text or metadata change, so
+    an unchanged article is skipped on re-ingest.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    text: str
+    publisher: str = ""
+    published: str = ""  # ISO date (YYYY-MM-DD) or as precise as known
+    url: str = ""
+    language: str = "en"
+    source: str = ""  # where it was loaded from (a path or URL), for reports
+    content_hash: str = ""
+
+
+class Chunk(BaseModel):
+    """A passage of an article; ``text == article.text[start:end]`` always."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    text_hash: str = ""
+
+
+class Evidence(BaseModel):
+    """A retrieved chunk with the article it belongs to and its scores."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    article: Article
+    score: float = 0.0  # fused score, higher is better
+    dense_similarity: float | None = None  # cosine similarity to the question
+    lexical_rank: int | None = None  # 1-based BM25 rank, None if not matched
+
+
+class Stance(str, Enum):
+    """How a side bears on the claim asked about."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class Verdict(str, Enum):
+    """What the evidence, taken together, says about the question."""
+
+    SUPPORTED = "supported"
+    REFUTED = "refuted"
+    CONTESTED = "contested"  # both a supporting and a refuting side
+    CONTEXT = "context"  # relevant, but takes no side
+    NOT_FOUND = "not_found"  # nothing relevant: abstain, cite nothing
+
+
+class Citation(BaseModel):
+    """A numbered source: ``quote == stored article text[start:end]``."""
+
+    n: int
+    article_id: str
+    title: str
+    publisher: str = ""
+    published: str = ""
+    url: str = ""
+    quote: str
+    start: int
+    end: int
+
+
+class Side(BaseModel):
+    """One position in the answer, with who holds it and where it is cited.
+
+    ``answer`` is set for questions that ask for a value (who, when, how
+    much): the value this side gives. ``audience`` and ``when`` say to whom
+    and when the speaker said it, where the text tells.
+    """
+
+    stance: Stance
+    speaker: str | None = None
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    audience: str | None = None
+    when: str | None = None
+    answer: str | None = None
+
+
+class Answer(BaseModel):
+    """A balanced, cited answer. Every quote is exact; ``not_found`` cites nothing."""
+
+    question: str
+    verdict: Verdict
+    summary: str
+    sides: list[Side] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    mode: str = "extractive"
+    notes: list[str] = Field(default_factory=list)
+    repairs: list[str] = Field(default_factory=list)
+    prompt_version: str | None = None
+
+    def to_json_dict(self) -> dict:
+        """The public JSON shape (enums as their string values)."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,90 @@
+"""All configuration in one place, read from the environment and ``.env``.
+
+Every variable is prefixed ``NEWSBOT_`` except the Discord token, which is
+also accepted under its conventional name ``DISCORD_TOKEN``. Secrets are
+``SecretStr`` so that printing or logging the settings never shows them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root (this file is ``<root>/newsbot/settings.py``).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """newsbot's settings; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- corpus and store -------------------------------------------------
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Chroma data directory (embedded mode).")
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Folder of articles that ingest and /reload read.")
+    collection: str = Field(default="newsbot", min_length=3, description="Name prefix of the Chroma collections.")
+    chroma_url: str | None = Field(default=None, description="Chroma server URL (http://host:port); unset = embedded.")
+    max_article_bytes: int = Field(default=5_000_000, description="Larger article files are refused with a reason.")
+
+    # --- embeddings ------------------------------------------------------
+    embedding_backend: Literal["onnx", "sentence-transformers", "openai"] = "onnx"
+    embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Model name for the chosen backend.")
+    embedding_api_base: str | None = None
+    embedding_api_key: SecretStr | None = None
+    embedding_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = one per core.")
+
+    # --- retrieval -------------------------------------------------------
+    top_k: int = Field(default=8, ge=1, le=50, description="Passages handed to the answer engine.")
+    chunk_size: int = Field(default=600, ge=100)
+    chunk_overlap: int = Field(default=120, ge=0)
+
+    # --- answers ---------------------------------------------------------
+    answer_mode: Literal["extractive", "llm", "auto"] = "auto"
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = 30.0
+    llm_temperature: float = 0.0
+    llm_max_retries: int = 2
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    # --- Discord ---------------------------------------------------------
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSBOT_DISCORD_TOKEN")
+    )
+    discord_guild_id: int | None = Field(default=None, description="Sync commands to this guild only (fast).")
+    moderator_role_id: int | None = None
+    answer_channel_ids: list[int] = Field(default_factory=list, description="Channels/forums answered without a mention.")
+    cooldown_seconds: float = 10.0
+    feedback_db: Path = Field(default=PROJECT_ROOT / "data" / "feedback.sqlite3")
+    shard_count: int | None = Field(default=None, description="Set to use AutoShardedClient.")
+
+    log_level: str = "INFO"
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI-compatible endpoint is set."""
+        return bool(self.llm_base_url) or self.llm_api_key is not None
+
+    def effective_mode(self, requested: str | None = None) -> str:
+        """``extractive`` or ``llm`` after resolving ``auto``."""
+        mode = requested or self.answer_mode
+        if mode == "auto":
+            return "llm" if self.llm_configured else "extractive"
+        return mode
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings``)."""
+    return Settings()
