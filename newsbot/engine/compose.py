@@ -1,0 +1,191 @@
+"""Evidence in, balanced and cited answer out — the extractive engine (no LLM).
+
+Takes the retrieved passages, reads every sentence in them, keeps those that
+bear on the question, sorts them into sides (who says yes, who says no, which
+value each source gives) and cites each quote by number. Quotes are whole
+sentences sliced from the stored article text, so they are exact by
+construction. Nothing relevant means ``not_found`` with no citations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
+from newsbot.engine.question import Question, analyze
+from newsbot.engine.stance import Judgement, coverage, judge_yesno, numbers_present, window_terms
+from newsbot.engine.values import Value, confident, extract, parallel_conflict, same
+from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
+from newsbot.models import Answer, Evidence, Stance, Verdict
+from newsbot.text import term, tokens
+
+MAX_QUOTES_PER_SIDE = 3
+MAX_SIDES_PER_STANCE = 3
+VALUE_MIN_COVERAGE = 0.6
+STRONG_COVERAGE = 0.8
+OPEN_MIN_COVERAGE = 0.6
+OPEN_ANSWER_COVERAGE = 0.75
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    evidence: Evidence
+    analysis: ArticleAnalysis
+    sentence: SentenceInfo
+    rank: int
+    title_terms: frozenset[str]
+
+
+def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
+    """The balanced, cited answer to ``question`` from ``evidence`` (best first)."""
+    q = analyze(question)
+    candidates = _sentences(evidence)
+    if q.content and candidates:
+        if q.kind == "yesno":
+            answer = _yesno(q, candidates)
+        elif q.kind == "value":
+            answer = _value(q, candidates) or _open(q, candidates)
+        else:
+            answer = _open(q, candidates)
+        if answer is not None:
+            return answer
+    return Answer(question=q.text, verdict=Verdict.NOT_FOUND, summary=summary_for(q, Verdict.NOT_FOUND, []))
+
+
+def _sentences(evidence: Sequence[Evidence]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    seen: set[tuple[str, int]] = set()
+    for rank, ev in enumerate(evidence):
+        analysis = analyze_article(ev.article.text)
+        title_terms = frozenset(term(t.text) for t in tokens(ev.article.title))
+        for s in analysis.within(ev.chunk.start, ev.chunk.end):
+            if (ev.article.id, s.start) in seen:
+                continue
+            seen.add((ev.article.id, s.start))
+            out.append(_Candidate(ev, analysis, s, rank, title_terms))
+    return out
+
+
+def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:
+    judged: list[tuple[_Candidate, Judgement]] = []
+    for c in candidates:
+        j = judge_yesno(q, c.analysis, c.sentence, c.evidence.article.title, c.title_terms)
+        if j is not None:
+            judged.append((c, j))
+    book = CitationBook()
+    sides = []
+    for stance in (Stance.SUPPORTS, Stance.REFUTES):
+        groups = _group_by_speaker([(c, j) for c, j in judged if j.stance is stance])
+        for members in groups[:MAX_SIDES_PER_STANCE]:
+            sides.append(side_for(q, stance, [_found(c) for c, _ in members], book))
+    stances = {s.stance for s in sides}
+    if Stance.SUPPORTS in stances and Stance.REFUTES in stances:
+        verdict = Verdict.CONTESTED
+    elif Stance.SUPPORTS in stances:
+        verdict = Verdict.SUPPORTED
+    elif Stance.REFUTES in stances:
+        verdict = Verdict.REFUTED
+    else:
+        context = sorted(((c, j) for c, j in judged if j.stance is Stance.CONTEXT),
+                         key=lambda cj: (-cj[1].own_coverage, cj[0].rank))
+        if not context:
+            return None
+        verdict = Verdict.CONTEXT
+        for members in _group_by_speaker(context[:4])[:2]:
+            sides.append(side_for(q, Stance.CONTEXT, [_found(c) for c, _ in members[:2]], book))
+    return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
+                  sides=sides, citations=book.citations)
+
+
+def _group_by_speaker(judged: list[tuple[_Candidate, Judgement]]) -> list[list[tuple[_Candidate, Judgement]]]:
+    groups: dict[str, list[tuple[_Candidate, Judgement]]] = defaultdict(list)
+    for c, j in judged:
+        key = c.sentence.attribution.key or f"outlet:{c.evidence.article.publisher or c.evidence.article.id}"
+        groups[key].append((c, j))
+    ordered = sorted(groups.values(), key=lambda g: (-max(j.window_coverage for _, j in g), min(c.rank for c, _ in g)))
+    return [sorted(sorted(g, key=lambda cj: (-cj[1].window_coverage, cj[0].rank))[:MAX_QUOTES_PER_SIDE],
+                   key=lambda cj: (cj[0].evidence.article.id, cj[0].sentence.start)) for g in ordered]
+
+
+def _found(c: _Candidate, value: Value | None = None) -> Found:
+    return Found(article=c.evidence.article, analysis=c.analysis, sentence=c.sentence, value=value)
+
+
+def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
+    relevant = []
+    for c in candidates:
+        own = coverage(q, c.sentence.terms)
+        window = window_terms(c.analysis, c.sentence, c.title_terms)
+        if own >= VALUE_MIN_COVERAGE and numbers_present(q, window) and q.entities <= window:
+            relevant.append((c, own))
+    if not relevant:
+        return None
+    chosen: dict[int, Value] = {}
+    linked: set[tuple[int, int]] = set()
+    for a in range(len(relevant)):
+        for b in range(a + 1, len(relevant)):
+            pair = parallel_conflict(q, relevant[a][0].sentence, relevant[b][0].sentence)
+            if pair is not None:
+                chosen.setdefault(a, pair[0])
+                chosen.setdefault(b, pair[1])
+                linked.add((a, b))
+    for i, (c, _) in enumerate(relevant):
+        if i not in chosen:
+            v = confident(q, c.sentence, extract(q, c.sentence))
+            if v is not None:
+                chosen[i] = v
+    if not chosen:
+        return None
+    groups: list[list[int]] = []
+    for i in sorted(chosen, key=lambda i: (-relevant[i][1], relevant[i][0].rank)):
+        for g in groups:
+            if same(chosen[g[0]], chosen[i]):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    groups.sort(key=lambda g: (-len(g), min(relevant[i][0].rank for i in g)))
+    rivals = [g for g in groups[1:] if _disagree(groups[0], g, relevant, linked)]
+    kept = [groups[0], *rivals[: MAX_SIDES_PER_STANCE]]
+    book = CitationBook()
+    sides = []
+    for g in kept:
+        members = sorted(g, key=lambda i: (-relevant[i][1], relevant[i][0].rank))[:MAX_QUOTES_PER_SIDE]
+        sides.append(side_for(q, Stance.SUPPORTS, [_found(relevant[i][0], chosen[i]) for i in members], book))
+    verdict = Verdict.CONTESTED if rivals else Verdict.SUPPORTED
+    return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
+                  sides=sides, citations=book.citations)
+
+
+def _disagree(top: list[int], other: list[int], relevant: list, linked: set[tuple[int, int]]) -> bool:
+    """Two value groups conflict if parallel sentences link them, or both are stated strongly."""
+    if any((min(a, b), max(a, b)) in linked for a in top for b in other):
+        return True
+    return max(relevant[i][1] for i in top) >= STRONG_COVERAGE and max(relevant[i][1] for i in other) >= STRONG_COVERAGE
+
+
+def _open(q: Question, candidates: list[_Candidate]) -> Answer | None:
+    scored = []
+    for c in candidates:
+        own = coverage(q, c.sentence.terms)
+        window = window_terms(c.analysis, c.sentence, c.title_terms)
+        if own >= OPEN_MIN_COVERAGE and numbers_present(q, window) and (not q.entities or q.entities & c.sentence.terms):
+            scored.append((c, own))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (-x[1], x[0].rank))
+    best = scored[0][1]
+    answering = best >= OPEN_ANSWER_COVERAGE
+    stance = Stance.SUPPORTS if answering else Stance.CONTEXT
+    book = CitationBook()
+    groups: dict[str, list[_Candidate]] = defaultdict(list)
+    for c, _ in scored[:MAX_QUOTES_PER_SIDE * 2]:
+        key = c.sentence.attribution.key or f"outlet:{c.evidence.article.publisher or c.evidence.article.id}"
+        if len(groups) < MAX_SIDES_PER_STANCE or key in groups:
+            groups[key].append(c)
+    sides = [side_for(q, stance, [_found(c) for c in g[:MAX_QUOTES_PER_SIDE]], book) for g in groups.values()]
+    verdict = Verdict.SUPPORTED if answering else Verdict.CONTEXT
+    return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
+                  sides=sides, citations=book.citations)

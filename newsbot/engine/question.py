@@ -1,0 +1,194 @@
+"""Reading a question: what kind it is, what it asks for, which terms matter.
+
+Three kinds: ``yesno`` ("Did Lukashenko apologize?") asks whether a claim
+holds, so sentences take sides on it; ``value`` ("Who acquired Instagram?",
+"Super Bowl 2021 location") asks for a person, place, date or amount, so
+sentences that give different values disagree; ``open`` asks anything else,
+answered with the passages that bear on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from newsbot.text import is_stopword, term, tokens
+
+Kind = Literal["yesno", "value", "open"]
+AnswerType = Literal["person", "place", "date", "money", "number", "entity"]
+
+_AUX = frozenset(
+    "did does do is are was were has have had can could will would should may might must shall".split()
+)
+_WH = frozenset("who whom whose what which when where why how".split())
+_LEADS = re.compile(
+    r"^(?:is it (?:true|the case|correct|right) that|is it true|do (?:the )?sources say that|"
+    r"did anyone say that|tell me whether|tell me if|i heard that|did it happen that)\s+",
+    re.IGNORECASE,
+)
+#: Words that name the kind of answer rather than its content.
+_TYPE_WORDS: dict[str, AnswerType] = {
+    "location": "place", "where": "place", "city": "place", "country": "entity", "place": "place",
+    "venue": "place", "date": "date", "when": "date", "year": "date", "day": "date",
+    "revenue": "money", "price": "money", "cost": "money", "worth": "money", "valuation": "money",
+    "who": "person", "whom": "person", "whose": "person", "winner": "person", "director": "person",
+    "team": "entity", "company": "entity", "nation": "entity",
+}
+_NON_CONTENT = frozenset(
+    "location date year day time place name happen country city team company nation venue".split()
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question reduced to what matching and stance need."""
+
+    text: str
+    kind: Kind
+    answer_type: AnswerType | None
+    entities: frozenset[str]  # terms of proper names (Lukashenko, Instagram)
+    numbers: frozenset[str]  # number terms that must appear (2021, q1, 2)
+    content: frozenset[str]  # every content term, entities and numbers included
+    predicate: str | None = None  # yes/no: the main verb or adjective of the claim
+    subject: str | None = None  # yes/no: the first proper name (who did it)
+    affirmative: str | None = None  # yes/no: the claim as a statement
+    negative: str | None = None  # yes/no: its negation
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+
+def analyze(question: str) -> Question:
+    """Parse ``question`` into a :class:`Question`."""
+    text = " ".join(question.strip().split())
+    body = _LEADS.sub("", text.rstrip("?!. ")).strip()
+    toks = tokens(body)
+    words = [t.text for t in toks]
+    first = words[0].lower() if words else ""
+    led_by_claim = body != text.rstrip("?!. ").strip()
+    kind: Kind
+    if led_by_claim or first in _AUX:
+        kind = "yesno"
+    elif first in _WH:
+        kind = "open"
+    else:
+        kind = "open"
+
+    answer_type = _answer_type([w.lower() for w in words])
+    if kind == "open" and answer_type is not None:
+        kind = "value"
+
+    entities: set[str] = set()
+    numbers: set[str] = set()
+    content: set[str] = set()
+    weights: dict[str, float] = {}
+    predicate: str | None = None
+    subject: str | None = None
+    for i, tok in enumerate(toks):
+        low = tok.text.lower()
+        if i == 0 and (low in _AUX or low in _WH):
+            continue
+        if is_stopword(tok.text) or low in _NON_CONTENT:
+            continue
+        t = term(tok.text)
+        if not t:
+            continue
+        content.add(t)
+        if any(ch.isdigit() for ch in tok.text):
+            numbers.add(t)
+            weights[t] = 2.0
+        elif tok.is_capitalized and (i > 0 or led_by_claim or first not in _WH | _AUX):
+            entities.add(t)
+            weights[t] = 2.0
+            if subject is None:
+                subject = t
+        else:
+            weights.setdefault(t, 1.0)
+            if predicate is None and kind == "yesno":
+                predicate = t
+
+    affirmative = negative = None
+    if kind == "yesno":
+        affirmative, negative = _claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
+    return Question(
+        text=text,
+        kind=kind,
+        answer_type=answer_type if kind == "value" else None,
+        entities=frozenset(entities),
+        numbers=frozenset(numbers),
+        content=frozenset(content),
+        predicate=predicate,
+        subject=subject,
+        affirmative=affirmative,
+        negative=negative,
+        weights=weights,
+    )
+
+
+def _answer_type(words: list[str]) -> AnswerType | None:
+    if not words:
+        return None
+    joined = " ".join(words)
+    if joined.startswith(("how much", "for how much")) or words[-1:] == ["for"] and "much" in words:
+        return "money"
+    if joined.startswith("how many"):
+        return "number"
+    if words[0] in ("when",) or "what year" in joined or "which year" in joined:
+        return "date"
+    if words[0] == "where":
+        return "place"
+    if words[0] in ("who", "whom", "whose"):
+        return "person"
+    if words[0] in ("which", "what") and len(words) > 1 and words[1] in _TYPE_WORDS:
+        return _TYPE_WORDS[words[1]]
+    for w in words:
+        if w in ("date", "location", "revenue", "price", "cost", "winner", "director", "venue", "city"):
+            return _TYPE_WORDS[w]
+    return None
+
+
+_PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "told", "take": "took",
+         "make": "made", "give": "gave", "go": "went", "come": "came", "meet": "met", "pay": "paid",
+         "lead": "led", "hold": "held", "begin": "began", "run": "ran", "lose": "lost", "leave": "left",
+         "find": "found", "think": "thought", "bring": "brought", "fight": "fought", "strike": "struck",
+         "hit": "hit", "put": "put", "know": "knew", "see": "saw", "write": "wrote", "speak": "spoke"}
+
+
+def _past(verb: str) -> str:
+    v = verb.lower()
+    if v in _PAST:
+        return _PAST[v]
+    if v.endswith("e"):
+        return verb + "d"
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+def _claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:
+    """("Lukashenko apologized", "Lukashenko did not apologize") for "Did Lukashenko apologize"."""
+    if claim_body:
+        return claim_body, f"it is not so that {claim_body}"
+    words = question_body.split()
+    if len(words) < 2:
+        return None, None
+    aux, rest = words[0].lower(), words[1:]
+    verb_at = next((i for i, w in enumerate(rest) if w[:1].islower() and not is_stopword(w)), None)
+    if aux in ("did", "does", "do") and verb_at is not None:
+        subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
+        if not subj:
+            return None, None
+        if aux == "did":
+            aff = " ".join([*subj, _past(verb), *tail])
+            neg = " ".join([*subj, "did not", verb, *tail])
+        else:
+            aff = " ".join([*subj, verb + ("s" if aux == "does" else ""), *tail])
+            neg = " ".join([*subj, aux + " not", verb, *tail])
+        return aff, neg
+    if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would") and verb_at:
+        subj, tail = rest[:verb_at], rest[verb_at:]
+        return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
+    return None, None

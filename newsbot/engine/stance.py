@@ -1,0 +1,141 @@
+"""Whether a sentence supports or refutes a yes/no claim, and whether it is about it at all.
+
+A sentence takes a side only if it states the claim's predicate ("apologized")
+about the claim's subject (Lukashenko, or a pronoun that refers to him). It
+refutes when a negation governs the predicate ("did not apologize", "nothing
+to apologize for") or when it reports a denial ("denied that he apologized");
+otherwise it supports. Everything else that shares the question's terms is
+context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, name_key
+from newsbot.engine.question import Question
+from newsbot.models import Stance
+from newsbot.text import DENIALS, is_negation, term
+
+_THIRD_PERSON = frozenset("he she they it him her them".split())
+_FIRST_PERSON = frozenset("i we me us".split())
+NEGATION_WINDOW = 4
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A sentence's bearing on the question."""
+
+    sentence: SentenceInfo
+    stance: Stance
+    own_coverage: float
+    window_coverage: float
+
+
+def coverage(question: Question, terms: frozenset[str] | set[str]) -> float:
+    """Share of the question's weighted terms found in ``terms``."""
+    return sum(w for t, w in question.weights.items() if t in terms) / question.total_weight
+
+
+def numbers_present(question: Question, terms: frozenset[str] | set[str]) -> bool:
+    return question.numbers <= terms
+
+
+def window_terms(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozenset[str]) -> set[str]:
+    """Terms of the sentence, the sentences before it in its paragraph and the paragraph before, and the title."""
+    out = set(s.terms) | title_terms
+    for other in analysis.sentences[: s.index]:
+        if other.paragraph >= s.paragraph - 1:
+            out |= other.terms
+    return out
+
+
+def judge_yesno(
+    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, title: str, title_terms: frozenset[str]
+) -> Judgement | None:
+    """Stance of ``s`` on a yes/no question, or None if it does not bear on it."""
+    own = coverage(question, s.terms)
+    window = window_terms(analysis, s, title_terms)
+    win = coverage(question, window)
+    if not numbers_present(question, window):
+        return None
+    pred_at = _predicate_index(question, s)
+    if pred_at is not None and win >= 0.6 and _subject_matches(question, analysis, s, pred_at, title):
+        return Judgement(s, _polarity(question, s, pred_at), own, win)
+    if own >= 0.5 and (not question.entities or question.entities & s.terms):
+        return Judgement(s, Stance.CONTEXT, own, win)
+    return None
+
+
+def _predicate_index(question: Question, s: SentenceInfo) -> int | None:
+    if question.predicate is None:
+        return None
+    for i, tok in enumerate(s.tokens):
+        if term(tok.text) == question.predicate:
+            return i
+    return None
+
+
+def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
+    before = s.tokens[max(0, pred_at - NEGATION_WINDOW) : pred_at]
+    if any(is_negation(t.text) for t in before):
+        return Stance.REFUTES
+    if question.predicate not in {term(d) for d in DENIALS}:
+        if any(t.text.lower() in DENIALS for t in s.tokens[:pred_at]):
+            return Stance.REFUTES
+    return Stance.SUPPORTS
+
+
+def _subject_matches(
+    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int, title: str
+) -> bool:
+    """Does the predicate's subject in ``s`` refer to the question's subject?"""
+    if question.subject is None:
+        return True
+    pred_start = s.tokens[pred_at].start
+    speaker_key = s.attribution.key
+    excluded = {k for k in (speaker_key, _key_or_none(s.attribution.audience)) if k}
+    # The nearest name or pronoun before the predicate is its subject.
+    names_before = [n for n in s.names if n[2] <= pred_start and name_key(n[0]) not in excluded]
+    pronoun = None
+    for tok in reversed(s.tokens[max(0, pred_at - 4) : pred_at]):
+        low = tok.text.lower().strip("[]")
+        if low in _THIRD_PERSON or low in _FIRST_PERSON:
+            pronoun = tok
+            break
+    if names_before and (pronoun is None or names_before[-1][2] > pronoun.start):
+        return name_key(names_before[-1][0]) == question.subject
+    if pronoun is None:
+        return question.subject in s.terms
+    low = pronoun.text.lower()
+    if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
+        role_terms = {term(w) for w in (s.attribution.role or "").split()}
+        return question.subject == speaker_key or question.subject in role_terms
+    # Third person (or "I" inside a quote within a quote): look back for who it can be.
+    if names_before:
+        return name_key(names_before[-1][0]) == question.subject
+    referents = {
+        name_key(n[0])
+        for other in analysis.sentences[: s.index]
+        if other.paragraph >= s.paragraph - 1
+        for n in other.names
+    } - excluded - {speaker_key}
+    title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
+    return question.subject in (referents | title_keys) - {speaker_key}
+
+
+def _key_or_none(name: str | None) -> str | None:
+    return name_key(name) if name else None
+
+
+def _inside_single_quote(s: SentenceInfo, pos: int) -> bool:
+    rel = pos - s.start
+    opened = s.text.rfind("‘", 0, rel)
+    if opened < 0:
+        return False
+    i = s.text.find("’", opened + 1, rel)
+    while i >= 0:
+        if i + 1 >= len(s.text) or not s.text[i + 1].isalpha():
+            return False
+        i = s.text.find("’", i + 1, rel)
+    return True

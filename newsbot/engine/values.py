@@ -1,0 +1,203 @@
+"""Values a sentence gives for a question that asks for one, and when two disagree.
+
+"Who acquired Instagram?" wants a name, "When was Splatoon 2 released?" a
+date, "What was Tesla's revenue?" an amount. Each relevant sentence offers
+typed candidates; two sources disagree when they state the same thing with a
+different value — most plainly when two sentences are nearly word for word
+the same but for that value ("… in Tampa, Florida" / "… in Glendale, Arizona").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.question import Question
+from newsbot.text import term
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DATE_RES = [
+    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b"),
+]
+_YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
+_MONEY_RE = re.compile(
+    r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|million)\s+(?:dollars|euros|pounds|yuan|rubles|USD|EUR)",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
+_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
+          "thousand": 1e3, "k": 1e3}
+_NOT_VALUES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+PARALLEL_RATIO = 0.6
+
+
+@dataclass(frozen=True)
+class Value:
+    """A candidate answer: its exact text and span in the article, and a key to compare it."""
+
+    text: str
+    start: int
+    end: int
+    key: tuple
+
+
+def extract(question: Question, s: SentenceInfo) -> list[Value]:
+    """Typed candidate values in ``s`` for ``question.answer_type``."""
+    kind = question.answer_type
+    if kind == "date":
+        return _dates(s)
+    if kind == "money":
+        return _money(s)
+    if kind == "number":
+        return [Value(m.group(), s.start + m.start(), s.start + m.end(), ("n", m.group().replace(",", "")))
+                for m in _NUMBER_RE.finditer(s.text) if term(m.group()) not in question.numbers]
+    return _names(question, s, merge_places=kind == "place")
+
+
+def same(a: Value, b: Value) -> bool:
+    """True when two values can be the same answer (one may be less precise)."""
+    if a.key[0] != b.key[0]:
+        return False
+    if a.key[0] == "date":
+        return all(x is None or y is None or x == y for x, y in zip(a.key[1:], b.key[1:]))
+    if a.key[0] == "money":
+        return abs(a.key[1] - b.key[1]) <= 0.01 * max(a.key[1], b.key[1])
+    if a.key[0] == "name":
+        small, big = sorted((a.key[1], b.key[1]), key=len)
+        return bool(small) and small <= big
+    return a.key == b.key
+
+
+def parallel_conflict(question: Question, s1: SentenceInfo, s2: SentenceInfo) -> tuple[Value, Value] | None:
+    """If ``s1`` and ``s2`` say the same thing but for one value, return the two values."""
+    w1 = [t.text.lower() for t in s1.tokens]
+    w2 = [t.text.lower() for t in s2.tokens]
+    matcher = SequenceMatcher(a=w1, b=w2, autojunk=False)
+    if matcher.ratio() < PARALLEL_RATIO:
+        return None
+    v1s, v2s = extract(question, s1), extract(question, s2)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        a = _in_span(v1s, s1, i1, i2)
+        b = _in_span(v2s, s2, j1, j2)
+        if a and b and not same(a, b):
+            return a, b
+    return None
+
+
+def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value | None:
+    """The one candidate the sentence plainly gives as the answer, or None when unsure.
+
+    Dates and amounts are rarely ambiguous: the one nearest the question's words.
+    A name must sit in the answer's slot: after "in"/"at" for a place, or right
+    next to the question's verb ("Facebook acquired", "won by Norway") otherwise.
+    """
+    if not values:
+        return None
+    anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content]
+    if not anchors:
+        return None
+    if question.answer_type in ("date", "money", "number"):
+        return min(values, key=lambda v: _token_distance(s, v, anchors))
+    verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
+    slotted = []
+    for v in values:
+        first = _token_index(s, v.start)
+        prev = s.tokens[first - 1].text.lower() if first > 0 else ""
+        if question.answer_type == "place" and prev in ("in", "at", "near"):
+            slotted.append(v)
+        elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2:
+            slotted.append(v)
+    return slotted[0] if len(slotted) == 1 else None
+
+
+def _token_index(s: SentenceInfo, pos: int) -> int:
+    return next((i for i, t in enumerate(s.tokens) if t.start >= pos), len(s.tokens))
+
+
+def _token_distance(s: SentenceInfo, v: Value, anchors: list[int]) -> int:
+    first = _token_index(s, v.start)
+    last = max(first, _token_index(s, v.end) - 1)
+    return min(min(abs(first - a), abs(last - a)) for a in anchors)
+
+
+def _in_span(values: list[Value], s: SentenceInfo, lo: int, hi: int) -> Value | None:
+    if lo >= len(s.tokens) or hi <= lo:
+        return None
+    start, end = s.tokens[lo].start, s.tokens[hi - 1].end
+    for v in values:
+        if v.end > start and v.start < end:
+            return v
+    return None
+
+
+def _dates(s: SentenceInfo) -> list[Value]:
+    found: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    for rx in _DATE_RES:
+        for m in rx.finditer(s.text):
+            if any(m.start() < e and m.end() > b for b, e in taken):
+                continue
+            g = m.groupdict()
+            month = int(g["mn"]) if g.get("mn") else _MONTHS.get(g["m"].lower()[:3])
+            day = int(g["d"]) if g.get("d") else None
+            year = int(g["y"]) if g.get("y") else None
+            taken.append((m.start(), m.end()))
+            found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", year, month, day)))
+    if not found:
+        for m in _YEAR_RE.finditer(s.text):
+            found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", int(m.group()), None, None)))
+    return sorted(found, key=lambda v: v.start)
+
+
+def _money(s: SentenceInfo) -> list[Value]:
+    out = []
+    for m in _MONEY_RE.finditer(s.text):
+        text = m.group()
+        num = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+        if not num:
+            continue
+        amount = float(num.group().replace(",", ""))
+        scale = re.search(r"(trillion|billion|million|thousand|bn|mn|m|k)\b", text[num.end():], re.IGNORECASE)
+        if scale:
+            amount *= _SCALE[scale.group(1).lower()]
+        out.append(Value(text.strip(), s.start + m.start(), s.start + m.start() + len(text.strip()), ("money", amount)))
+    return out
+
+
+def _names(question: Question, s: SentenceInfo, *, merge_places: bool) -> list[Value]:
+    runs = [n for n in s.names if not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES]
+    if merge_places:
+        merged: list[tuple[str, int, int]] = []
+        for run in runs:
+            if merged and s.text[merged[-1][2] - s.start : run[1] - s.start] == ", ":
+                prev = merged.pop()
+                run = (s.text[prev[1] - s.start : run[2] - s.start], prev[1], run[2])
+            merged.append(run)
+        runs = merged
+    return [
+        Value(name, start, end, ("name", frozenset(term(w) for w in re.findall(r"[\w.]+", name) if len(w) > 1)))
+        for name, start, end in runs
+    ]
+
+
+def _overlaps_question(question: Question, name: str) -> bool:
+    return any(term(w) in question.content for w in re.findall(r"[\w’'.]+", name))

@@ -1,0 +1,149 @@
+"""Turning sorted sentences into sides, citations and a one-paragraph summary.
+
+Wording is template-based and says only what the attribution found: who
+(with role), to whom, when, and the claim or value. Every citation number
+points at an exact sentence of a stored article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo
+from newsbot.engine.question import Question
+from newsbot.engine.values import Value
+from newsbot.models import Article, Citation, Side, Stance, Verdict
+
+
+@dataclass(frozen=True)
+class Found:
+    """A sentence chosen for a side, with the value it gives (value questions)."""
+
+    article: Article
+    analysis: ArticleAnalysis
+    sentence: SentenceInfo
+    value: Value | None = None
+
+
+@dataclass
+class CitationBook:
+    """Numbers citations 1..N in order of first use; the same passage keeps one number."""
+
+    citations: list[Citation] = field(default_factory=list)
+    _index: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    def cite(self, article: Article, start: int, end: int) -> int:
+        key = (article.id, start, end)
+        if key not in self._index:
+            n = len(self.citations) + 1
+            self._index[key] = n
+            self.citations.append(Citation(
+                n=n, article_id=article.id, title=article.title, publisher=article.publisher,
+                published=article.published, url=article.url, quote=article.text[start:end],
+                start=start, end=end,
+            ))
+        return self._index[key]
+
+
+def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook) -> Side:
+    """One side: its speaker, to whom and when, its statement and its citations."""
+    found = sorted(found, key=lambda f: (f.article.id, f.sentence.start))
+    numbers = [book.cite(f.article, f.sentence.start, f.sentence.end) for f in found]
+    speaker = _speaker(found)
+    audience, when = _audience_when(found)
+    value = next((f.value.text for f in found if f.value is not None), None)
+    who = speaker or _outlet(found)
+    bits = [who]
+    if audience:
+        bits.append(f"to {audience}")
+    if when:
+        bits.append(when)
+    head = ", ".join(bits)
+    if value is not None:
+        text = f"{head}: {value}"
+    elif stance is Stance.SUPPORTS and q.kind == "yesno":
+        text = f"{head}: {q.affirmative or 'yes'}"
+    elif stance is Stance.REFUTES:
+        text = f"{head}: {q.negative or 'no'}"
+    else:
+        text = f"{head}: {_clip(found[0].sentence.text)}"
+    return Side(stance=stance, speaker=speaker, text=text, citations=numbers, audience=audience, when=when,
+                answer=value)
+
+
+def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
+    """A short paragraph that states the verdict and names each side with its citations."""
+    if verdict is Verdict.NOT_FOUND:
+        return "The corpus holds nothing that answers this question, so there is nothing to cite."
+    parts = [f"{_name(s)} {_claim(q, s)} {_refs(s)}" for s in sides]
+    if verdict is Verdict.CONTESTED:
+        lead = f"Contested: the sources disagree on whether {q.affirmative}." if q.affirmative and q.kind == "yesno" \
+            else "Contested: the sources disagree."
+    elif verdict is Verdict.SUPPORTED:
+        lead = "Supported by the sources." if q.kind == "yesno" else "The sources answer this."
+    elif verdict is Verdict.REFUTED:
+        lead = "Refuted by the sources."
+    else:
+        lead = "The corpus holds related reporting but nothing that answers the question directly."
+    return lead + " " + "; ".join(parts) + "."
+
+
+def _name(s: Side) -> str:
+    return s.speaker or s.text.split(":", 1)[0].split(",", 1)[0]
+
+
+def _claim(q: Question, s: Side) -> str:
+    if s.answer is not None:
+        return f"gives {s.answer}"
+    if q.kind == "yesno" and s.stance is Stance.SUPPORTS:
+        return f"says {q.affirmative}" if q.affirmative else "says yes"
+    if s.stance is Stance.REFUTES:
+        return f"says {q.negative}" if q.negative else "says no"
+    return "reports"
+
+
+def _refs(s: Side) -> str:
+    return "".join(f"[{n}]" for n in s.citations)
+
+
+def _speaker(found: list[Found]) -> str | None:
+    attributions = [f.sentence.attribution for f in found if f.sentence.attribution.speaker]
+    if not attributions:
+        return None
+    key = attributions[0].key
+    attributions = [a for a in attributions if a.key == key]
+    name = max((a.speaker for a in attributions if a.speaker), key=len)
+    role = next((a.role for a in attributions if a.role), None)
+    if role is None:
+        role = next((s.attribution.role for f in found for s in f.analysis.sentences
+                     if s.attribution.key == key and s.attribution.role), None)
+    return f"{name} ({role})" if role else name
+
+
+def _audience_when(found: list[Found]) -> tuple[str | None, str | None]:
+    """To whom and when, from the side's sentences or, failing that, the same speaker elsewhere in the article."""
+    audience = next((f.sentence.attribution.audience for f in found if f.sentence.attribution.audience), None)
+    when = next((f.sentence.attribution.when for f in found if f.sentence.attribution.when), None)
+    key = found[0].sentence.attribution.key
+    if key:
+        for f in found:
+            for s in f.analysis.sentences:
+                if s.attribution.key == key and not s.attribution.inherited:
+                    audience = audience or s.attribution.audience
+                    when = when or s.attribution.when
+    if when is None and found[0].article.published:
+        when = f"reported {found[0].article.published}"
+    return audience, when
+
+
+def _outlet(found: list[Found]) -> str:
+    names: list[str] = []
+    for f in found:
+        name = f.article.publisher or f.article.title
+        if name not in names:
+            names.append(name)
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

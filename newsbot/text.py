@@ -1,0 +1,248 @@
+"""Text primitives the answer engine stands on: sentences, tokens, terms.
+
+Everything works on character offsets into the stored article text, so a
+sentence picked as a quote is always an exact slice ``text[start:end]``.
+Term normalisation (lower case, possessives, British ``-ise`` spellings,
+irregular verbs, Snowball stemming) is shared by question and passage so
+"apologise", "apologized" and "apology" meet on one term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+#: Words that never carry the content of a question or a claim.
+STOPWORDS: frozenset[str] = frozenset(
+    """a an the and or but if then than so of to in on at by for with from into onto over under about
+    as is are was were be been being am do does did done doing have has had having will would shall
+    should can could may might must it its it's this that these those there here what which who whom
+    whose when where why how i me my we us our you your he him his she her they them their one ones
+    also just only very too more most much many some any each every all both either such own same
+    other another up down out off again further once s t de la le du del der von van da
+    said says say told tell according reported report yes true false really actually ever
+    is it true that whether""".split()
+)
+
+#: Words that negate the predicate they precede.
+NEGATIONS: frozenset[str] = frozenset(
+    "not no never nothing neither nor none nobody without cannot refused refuses refuse".split()
+)
+
+#: Verbs and nouns that report a denial of a claim made elsewhere.
+DENIALS: frozenset[str] = frozenset(
+    """deny denies denied denying denial dismiss dismissed dismisses rejected rejects reject refute
+    refuted refutes untrue false fabricated fabrication debunked retracted retract retraction""".split()
+)
+
+#: Irregular forms mapped to one lemma before stemming.
+_IRREGULAR: dict[str, str] = {
+    "won": "win", "wins": "win", "winning": "win", "winner": "win", "winners": "win",
+    "bought": "buy", "buys": "buy", "sold": "sell", "sells": "sell", "led": "lead",
+    "took": "take", "taken": "take", "made": "make", "began": "begin", "begun": "begin",
+    "held": "hold", "met": "meet", "paid": "pay", "ran": "run", "went": "go", "gone": "go",
+    "came": "come", "gave": "give", "given": "give", "found": "find", "fought": "fight",
+    "thought": "think", "brought": "bring", "left": "leave", "lost": "lose", "struck": "strike",
+    "hit": "hit", "chose": "choose", "chosen": "choose", "wrote": "write", "written": "write",
+    "spoke": "speak", "spoken": "speak", "sorry": "apologize", "apologies": "apologize",
+    "acquisition": "acquire", "acquisitions": "acquire", "purchased": "buy", "purchase": "buy",
+    "threatened": "warn", "threaten": "warn", "threatens": "warn", "threat": "warn",
+    "launched": "release", "launch": "release", "premiered": "premiere", "debuted": "premiere",
+    "founded": "found", "founding": "found", "directed": "direct", "director": "direct",
+    "ladies": "women", "lady": "woman", "ladies'": "women", "female": "women", "male": "men",
+    "killed": "kill", "died": "die", "dead": "die", "death": "die",
+}
+
+_TOKEN_RE = re.compile(
+    r"[^\W\d_]+\d\w*|\d+[^\W\d_]+\w*|\$?\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[’'.\-][^\W_]+)*\.?", re.UNICODE
+)
+_SENT_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|wrote|writes|recounted|recalled|explained|noted|asked|insisted|"
+    "stated|claimed|argued|continued|replied|warned|declared|remarked|admitted|conceded"
+)
+_TRAILING_ATTRIBUTION_RE = re.compile(
+    rf"\s*(?:[A-Z][\w’'.\-]*\s+){{1,4}}(?:{_SPEECH_VERBS})\b[^.!?\n]{{0,40}}[.!?]"
+)
+_ABBREV = frozenset(
+    """mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep pres no vs etc inc ltd co corp jan feb
+    mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or number with its span in the text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[:1].isdigit() or self.text[:1] == "$"
+
+
+def tokens(text: str, offset: int = 0) -> list[Token]:
+    """Words and numbers of ``text``; a trailing period is kept only for abbreviations like U.S."""
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        if word.endswith(".") and "." not in word[:-1] and len(word) > 2:
+            word, end = word[:-1], end - 1
+        out.append(Token(word, start + offset, end + offset))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def term(word: str) -> str:
+    """The normalised, stemmed form used to match question and passage words."""
+    w = word.lower().replace("’", "'").strip(".")
+    if word.isupper() and "." in w:  # U.S. -> us, U.K. -> uk
+        w = w.replace(".", "")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'")
+    if w in _IRREGULAR:
+        w = _IRREGULAR[w]
+    elif len(w) >= 7 and re.search(r"is(e|ed|es|ing|ation|ations)$", w):
+        w = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
+    if w.endswith("n't"):
+        return "not"
+    return _STEMMER.stemWord(w) if w.isalpha() else w
+
+
+def is_negation(word: str) -> bool:
+    """True for "not", "never", "didn't", "nothing" and their kin."""
+    w = word.lower().replace("’", "'")
+    return w in NEGATIONS or w.endswith("n't")
+
+
+def is_stopword(word: str) -> bool:
+    if len(word) > 1 and word.replace(".", "").isupper():  # US, U.S., NFL are names, not pronouns
+        return False
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w in STOPWORDS
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as ``(start, end)`` offsets, whitespace trimmed.
+
+    Splits after ., !, ? or … (with any closing quotes) before white space, and
+    at line breaks; not after abbreviations (Mr., U.S., Jan.), nor before a
+    lower-case word, nor inside a short single-quoted passage (‘…’), so a
+    quoted remark stays one sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENT_END_RE.finditer(text):
+        end = m.end()
+        if m.group() != "\n":
+            if _is_abbreviation(text, m.start()):
+                continue
+            nxt = _next_nonspace(text, end)
+            if nxt < n and text[nxt].islower():
+                continue
+            if text[m.start() - 1 : m.start()] == "[":  # an elision mark […]
+                continue
+            if _inside_short_single_quote(text, start, m.start(), end):
+                continue
+            if m.group()[-1] in "”\"" and _TRAILING_ATTRIBUTION_RE.match(text, end):
+                continue  # “…?” Zelensky recounted. — the attribution belongs to the quote
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, n, spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _next_nonspace(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot]
+    if not word:
+        return False
+    if "." in word or len(word) == 1 and word.isupper():  # U.S., initials
+        return True
+    return word.lower() in _ABBREV
+
+
+def _inside_short_single_quote(text: str, start: int, pos: int, match_end: int) -> bool:
+    """True if ``pos`` sits inside a ‘…’ quote that opened in this sentence and closes within 200 chars.
+
+    A quote that closes within the sentence-end match itself (``them.’``) has ended: split there.
+    """
+    opened = text.rfind("‘", start, pos)
+    if opened < 0:
+        return False
+    close = _closing_single_quote(text, opened + 1, pos)
+    if close is not None and close < pos:
+        return False
+    ahead = _closing_single_quote(text, pos, min(len(text), pos + 200))
+    return ahead is not None and ahead >= match_end
+
+
+def _closing_single_quote(text: str, lo: int, hi: int) -> int | None:
+    """First ’ in [lo, hi) that closes a quote (not an apostrophe inside a word)."""
+    i = text.find("’", lo, hi)
+    while i >= 0:
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not after.isalpha():
+            return i
+        i = text.find("’", i + 1, hi)
+    return None
+
+
+def quoted_mask(text: str) -> list[bool]:
+    """For each character, whether it lies inside double quotes (“…” or "…").
+
+    Quote state resets at each line break: news paragraphs close their quotes.
+    """
+    mask = [False] * len(text)
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            inside = False
+        elif ch == "“":
+            inside = True
+            mask[i] = True
+            continue
+        elif ch == "”":
+            mask[i] = True
+            inside = False
+            continue
+        elif ch == '"':
+            mask[i] = True
+            inside = not inside
+            continue
+        mask[i] = inside
+    return mask
