@@ -114,8 +114,8 @@ def analyze_article(text: str) -> ArticleAnalysis:
                 if infos[j].paragraph == paragraph:
                     infos[j] = _with_attribution(infos[j], attr, inherited=True)
             pending_quote = []
-        elif quoted and last_named is not None:
-            attr = _inherit(last_named)
+        elif quoted:
+            attr = _inherit(last_named) if last_named is not None else Attribution()
             pending_quote.append(idx)
         else:
             attr = Attribution()
@@ -204,7 +204,11 @@ def _direct_attribution(
                                _audience(text, tok, end) or occasion(text, start, end) or last_named.audience,
                                _when(text, start, end) or last_named.when)
         if not before:
-            continue
+            after = [n for n in names if n[1] >= tok.end and n[1] - tok.end <= 2]  # "…,” said Colonel Ivan Petrov
+            if not after:
+                continue
+            name = _strip_possessive(after[0][0])
+            return Attribution(name, name_key(name), when=_when(text, start, end))
         name, nstart, _ = before[-1]
         name = _strip_possessive(name)
         return Attribution(

@@ -40,8 +40,8 @@ class _Candidate:
 
 def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
     """The balanced, cited answer to ``question`` from ``evidence`` (best first)."""
-    q = analyze(question)
     candidates = _sentences(evidence)
+    q = analyze(question, _proper_terms(candidates))
     if q.content and candidates:
         if q.kind == "yesno":
             answer = _yesno(q, candidates)
@@ -66,6 +66,17 @@ def _sentences(evidence: Sequence[Evidence]) -> list[_Candidate]:
             seen.add((ev.article.id, s.start))
             out.append(_Candidate(ev, analysis, s, rank, title_terms))
     return out
+
+
+def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
+    """Terms the evidence writes as names somewhere other than a sentence's first word."""
+    out: set[str] = set()
+    for c in candidates:
+        first = c.sentence.tokens[0].start if c.sentence.tokens else -1
+        for _, start, end in c.sentence.names:
+            if start != first:
+                out.update(term(t.text) for t in c.sentence.tokens if start <= t.start < end)
+    return frozenset(out)
 
 
 def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:

@@ -61,9 +61,15 @@ class Question:
         return sum(self.weights.values()) or 1.0
 
 
-def analyze(question: str) -> Question:
-    """Parse ``question`` into a :class:`Question`."""
+def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Question:
+    """Parse ``question`` into a :class:`Question`.
+
+    ``proper_terms`` are terms the evidence writes as names; a question typed
+    in lower case ("did lukashenko apologize") gets those words recased.
+    """
     text = " ".join(question.strip().split())
+    if proper_terms:
+        text = _recase(text, proper_terms)
     body = _LEADS.sub("", text.rstrip("?!. ")).strip()
     toks = tokens(body)
     words = [t.text for t in toks]
@@ -81,6 +87,13 @@ def analyze(question: str) -> Question:
     if kind == "open" and answer_type is not None:
         kind = "value"
 
+    verb_start = 0
+    if kind == "yesno":
+        words_all = body.split()
+        at = _verb_index(words_all[1:] if not led_by_claim else words_all)
+        if at is not None:
+            offset = 1 if not led_by_claim else 0
+            verb_start = len(" ".join(words_all[: at + offset]))
     entities: set[str] = set()
     numbers: set[str] = set()
     content: set[str] = set()
@@ -103,11 +116,11 @@ def analyze(question: str) -> Question:
         elif tok.is_capitalized and (i > 0 or led_by_claim or first not in _WH | _AUX):
             entities.add(t)
             weights[t] = 2.0
-            if subject is None:
-                subject = t
+            if subject is None or kind == "yesno" and tok.start < verb_start:
+                subject = t  # the head of the subject phrase: its last name before the verb
         else:
             weights.setdefault(t, 1.0)
-            if predicate is None and kind == "yesno":
+            if predicate is None and kind == "yesno" and tok.start >= verb_start:
                 predicate = t
 
     affirmative = negative = None
@@ -126,6 +139,16 @@ def analyze(question: str) -> Question:
         negative=negative,
         weights=weights,
     )
+
+
+def _recase(text: str, proper_terms: frozenset[str]) -> str:
+    out = []
+    for i, word in enumerate(text.split(" ")):
+        core = word.strip("?!.,;:")
+        if i > 0 and core[:1].islower() and not is_stopword(core) and term(core) in proper_terms:
+            word = word.replace(core, core[:1].upper() + core[1:], 1)
+        out.append(word)
+    return " ".join(out)
 
 
 def _answer_type(words: list[str]) -> AnswerType | None:
@@ -168,6 +191,27 @@ def _past(verb: str) -> str:
     return verb + "ed"
 
 
+_DETERMINERS = frozenset("the a an this that these those his her its their".split())
+_ROLES = frozenset(
+    """president minister secretary spokesperson spokesman spokeswoman leader chancellor king queen prince
+    premier governor mayor general ceo chief head senator ambassador""".split()
+)
+
+
+def _verb_index(rest: list[str]) -> int | None:
+    """Index of the claim's verb in the words after the auxiliary ("Belarus's president Lukashenko apologize")."""
+    for i, w in enumerate(rest):
+        low = w.lower().strip(",.")
+        if not w[:1].islower() or low in _DETERMINERS:
+            continue
+        if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
+            continue
+        if i > 0 and rest[i - 1].lower() in _DETERMINERS and i + 1 < len(rest):
+            continue  # "the minister" is the subject, the verb comes after it
+        return i
+    return None
+
+
 def _claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:
     """("Lukashenko apologized", "Lukashenko did not apologize") for "Did Lukashenko apologize"."""
     if claim_body:
@@ -176,7 +220,9 @@ def _claim_statements(question_body: str, claim_body: str) -> tuple[str | None, 
     if len(words) < 2:
         return None, None
     aux, rest = words[0].lower(), words[1:]
-    verb_at = next((i for i, w in enumerate(rest) if w[:1].islower() and not is_stopword(w)), None)
+    if rest[0].lower() == "there" and aux in ("is", "are", "was", "were"):
+        return " ".join(["there", aux, *rest[1:]]), " ".join(["there", aux, "not", *rest[1:]])
+    verb_at = _verb_index(rest)
     if aux in ("did", "does", "do") and verb_at is not None:
         subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
         if not subj:

@@ -1,0 +1,70 @@
+"""Stance, attribution and value conflicts on small hand-written articles."""
+
+from __future__ import annotations
+
+from newsbot.engine import compose
+from newsbot.models import Stance, Verdict
+from tests.engine_helpers import article, evidence
+
+
+def test_denial_alone_gives_refuted_with_the_denier_as_speaker() -> None:
+    art = article("The ministry's spokeswoman, Anna Berg, told Reuters on Monday that the minister did not resign.")
+    answer = compose("Did the minister resign?", evidence(art))
+    assert answer.verdict is Verdict.REFUTED
+    side = answer.sides[0]
+    assert side.stance is Stance.REFUTES and side.speaker and "Anna Berg" in side.speaker
+    assert side.audience == "Reuters" and side.when == "on Monday"
+
+
+def test_reported_denial_of_a_claim_refutes_it() -> None:
+    art = article("The company denied that its chief executive resigned after the audit.")
+    assert compose("Did the chief executive resign?", evidence(art)).verdict is Verdict.REFUTED
+
+
+def test_negation_after_the_predicate_does_not_flip_the_stance() -> None:
+    art = article("Mayor Olsen apologized and said it was not his decision.")
+    answer = compose("Did Olsen apologize?", evidence(art))
+    assert answer.verdict is Verdict.SUPPORTED
+    assert answer.sides[0].stance is Stance.SUPPORTS
+
+
+def test_support_in_one_article_and_denial_in_another_is_contested() -> None:
+    a = article("Senator Lee said the governor vetoed the bill on Friday.", id="a")
+    b = article("A spokesman for the governor, Tom Hale, said the governor never vetoed the bill.", id="b")
+    answer = compose("Did the governor veto the bill?", evidence(a, b))
+    assert answer.verdict is Verdict.CONTESTED
+    assert {s.stance for s in answer.sides} == {Stance.SUPPORTS, Stance.REFUTES}
+    assert {c.article_id for c in answer.citations} == {"a", "b"}
+
+
+def test_same_statement_with_different_values_is_a_value_conflict() -> None:
+    a = article("Facebook acquired Instagram in April 2012 for about $1 billion in cash and stock.", id="a")
+    b = article("Apple acquired Instagram in April 2012 for about $1 billion in cash and stock.", id="b")
+    c = article("Instagram is a photo sharing app with a billion users.", id="c")
+    answer = compose("Who acquired Instagram?", evidence(a, b, c))
+    assert answer.verdict is Verdict.CONTESTED
+    assert {s.answer for s in answer.sides} == {"Facebook", "Apple"}
+    for side in answer.sides:
+        assert all(side.answer in answer.citations[n - 1].quote for n in side.citations)
+
+
+def test_one_consistent_value_is_supported() -> None:
+    a = article("Splatoon 2 was released on July 21, 2017 for the Nintendo Switch.", id="a")
+    b = article("Nintendo released Splatoon 2 on July 21, 2017, worldwide.", id="b")
+    answer = compose("When was Splatoon 2 released?", evidence(a, b))
+    assert answer.verdict is Verdict.SUPPORTED
+    assert answer.sides[0].answer and "July 21, 2017" in answer.sides[0].answer
+
+
+def test_value_for_another_year_does_not_answer() -> None:
+    a = article("Angelique Kerber won the women's singles title at Wimbledon in 2018.")
+    answer = compose("Who won the women's singles Wimbledon in 2019?", evidence(a))
+    assert answer.verdict is Verdict.NOT_FOUND and answer.citations == []
+
+
+def test_quoted_continuation_inherits_the_speaker_named_after_it() -> None:
+    text = ("Officials were asked about the strike.\n"
+            "“We have nothing to apologize for. The strike was lawful,” said Colonel Ivan Petrov.")
+    answer = compose("Did the army apologize for the strike?", evidence(article(text)))
+    assert answer.verdict is Verdict.REFUTED
+    assert "Ivan Petrov" in (answer.sides[0].speaker or "")
