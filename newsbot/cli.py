@@ -1,0 +1,215 @@
+"""The ``newsbot`` command: a thin click shell over :class:`newsbot.service.NewsService`.
+
+``ask`` answers from the terminal (offline, no key), ``ingest`` loads articles,
+``corpus`` and ``status`` show what is held, ``bot`` runs the Discord bot;
+``eval`` and ``bench`` print figures. Errors are one clear line, never a
+traceback, and the exit code says what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsbot.render import answer_json, print_answer
+from newsbot.settings import Settings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+err = Console(stderr=True)
+
+
+def _service(settings: Settings):  # noqa: ANN202 - imported lazily: chromadb is slow to import
+    from newsbot.service import NewsService
+
+    return NewsService(settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug) on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """Answer questions about a news corpus with cited, balanced sources."""
+    settings = Settings()
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)] if verbose else settings.log_level
+    logging.basicConfig(level=level if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = settings
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--mode", type=click.Choice(["extractive", "llm", "auto"]), default=None,
+              help="extractive (default, offline), llm (needs an endpoint) or auto.")
+@click.pass_obj
+def ask(settings: Settings, question: tuple[str, ...], as_json: bool, mode: str | None) -> None:
+    """Answer QUESTION from the corpus (ingests the corpus folder first if the store is empty)."""
+    from newsbot.service import QuestionError
+
+    service = _service(settings)
+    try:
+        with _progress(not as_json) as progress:
+            report = service.ensure_corpus(progress=progress)
+        if report is not None and not as_json:
+            err.print(f"Ingested {report.articles} articles ({report.chunks} passages) from {settings.corpus_dir}.")
+        answer = service.ask(" ".join(question), mode=mode)
+    except QuestionError as exc:
+        raise click.UsageError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+        _fail(exc)
+    finally:
+        service.close()
+    if as_json:
+        click.echo(answer_json(answer))
+    else:
+        print_answer(answer, Console())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prune/--keep", default=None,
+              help="Drop articles not found in PATHS (default: prune when no PATHS are given).")
+@click.option("--rebuild", is_flag=True, help="Re-embed everything (after changing the embedding model).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebuild: bool, as_json: bool) -> None:
+    """Load articles from PATHS (files or folders; default: the corpus folder) into the store."""
+    targets = list(paths) or [settings.corpus_dir]
+    service = _service(settings)
+    try:
+        with _progress(not as_json) as progress:
+            report = service.ingest(targets, actor="cli", prune=(not paths) if prune is None else prune,
+                                    rebuild=rebuild, progress=progress)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        service.close()
+    if as_json:
+        click.echo(json.dumps(report_dict(report), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    if report.failed:
+        sys.exit(3)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def corpus(settings: Settings, as_json: bool) -> None:
+    """List the articles held."""
+    service = _service(settings)
+    try:
+        articles = service.articles()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        service.close()
+    if as_json:
+        rows = [{k: getattr(a, k) for k in ("id", "title", "publisher", "published", "url", "language")}
+                for a in articles]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(articles)} articles")
+    for col in ("id", "title", "publisher", "published"):
+        table.add_column(col, overflow="fold")
+    for a in articles:
+        table.add_row(a.id, a.title, a.publisher, a.published)
+    Console().print(table)
+
+
+@cli.command()
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Article and chunk counts, last reload, embedding model and answer mode."""
+    service = _service(settings)
+    try:
+        stats = service.stats()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    finally:
+        service.close()
+    data = {**stats.__dict__, "answer_mode": settings.effective_mode()}
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+@cli.command()
+@click.pass_obj
+def bot(settings: Settings) -> None:
+    """Run the Discord bot (needs DISCORD_TOKEN in the environment or .env)."""
+    if settings.discord_token is None:
+        raise click.ClickException(
+            "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
+            "(Bot -> Reset Token), then put DISCORD_TOKEN=... in .env or the environment. See README 'Discord set-up'."
+        )
+    from bot.main import run
+
+    run(settings)
+
+
+def report_dict(report) -> dict:  # noqa: ANN001
+    """An IngestReport as plain JSON-able data."""
+    data = dict(report.__dict__)
+    data["failed"] = [{"source": f.source, "reason": f.reason} for f in report.failed]
+    return data
+
+
+def _print_report(report) -> None:  # noqa: ANN001
+    table = Table(title="Ingest")
+    table.add_column("result")
+    table.add_column("count", justify="right")
+    table.add_column("articles", overflow="fold")
+    for name in ("added", "updated", "unchanged", "removed"):
+        ids = getattr(report, name)
+        table.add_row(name, str(len(ids)), ", ".join(ids[:8]) + (" …" if len(ids) > 8 else ""))
+    table.add_row("failed", str(len(report.failed)), "")
+    console = Console()
+    console.print(table)
+    for f in report.failed:
+        console.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False)
+    console.print(f"{report.articles} articles, {report.chunks} passages; embedded {report.chunks_embedded} "
+                  f"new passages in {report.seconds:.1f}s.")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback drawing one rich bar per stage on stderr (None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _fail(exc: Exception) -> None:
+    logging.getLogger("newsbot").debug("failure", exc_info=exc)
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    sys.exit(2)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Rendering an Answer for the terminal (rich) and as the public JSON shape.
+
+Renderers only format: every word of content comes from the Answer, and
+article text is printed as text, never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from newsbot.models import Answer, Side, Stance, Verdict
+
+VERDICT_STYLE: dict[Verdict, tuple[str, str]] = {
+    Verdict.CONTESTED: ("CONTESTED", "bold yellow"),
+    Verdict.SUPPORTED: ("SUPPORTED", "bold green"),
+    Verdict.REFUTED: ("REFUTED", "bold red"),
+    Verdict.CONTEXT: ("CONTEXT ONLY", "bold cyan"),
+    Verdict.NOT_FOUND: ("NOT FOUND", "bold white"),
+}
+STANCE_STYLE: dict[Stance, tuple[str, str]] = {
+    Stance.SUPPORTS: ("SAYS YES", "green"),
+    Stance.REFUTES: ("SAYS NO", "red"),
+    Stance.CONTEXT: ("CONTEXT", "cyan"),
+}
+
+
+def answer_json(answer: Answer) -> str:
+    """The public JSON answer, pretty-printed, non-ASCII kept as is."""
+    return json.dumps(answer.to_json_dict(), ensure_ascii=False, indent=2)
+
+
+def print_answer(answer: Answer, console: Console | None = None) -> None:
+    """Print a readable answer: verdict, summary, each side with quotes, then numbered sources."""
+    console = console or Console()
+    label, style = VERDICT_STYLE[answer.verdict]
+    head = Text()
+    head.append(f"{label}\n", style=style)
+    head.append(answer.summary)
+    console.print(Panel(head, title=Text(answer.question, style="bold"), title_align="left", expand=True))
+    for side in answer.sides:
+        console.print(_side(answer, side))
+    if answer.citations:
+        console.print(Text("Sources", style="bold underline"))
+        for c in answer.citations:
+            line = Text(f"[{c.n}] ", style="bold")
+            line.append(c.title, style="italic")
+            meta = ", ".join(x for x in (c.publisher, c.published) if x)
+            if meta:
+                line.append(f" — {meta}")
+            if c.url:
+                line.append(f"\n    {c.url}", style="blue")
+            console.print(line)
+    for note in answer.notes:
+        console.print(Text(f"note: {note}", style="dim"))
+
+
+def _side(answer: Answer, side: Side) -> Group:
+    label, style = STANCE_STYLE[side.stance]
+    if side.answer is not None:
+        label = "ANSWER"
+    line = Text()
+    line.append(f" {label} ", style=f"reverse {style}")
+    line.append(" ")
+    line.append(side.text, style="bold")
+    quotes = []
+    by_n = {c.n: c for c in answer.citations}
+    for n in side.citations:
+        c = by_n.get(n)
+        if c is None:
+            continue
+        q = Text("    “", style="dim")
+        q.append(c.quote)
+        q.append(f"” [{n}]", style="dim")
+        quotes.append(q)
+    return Group(line, *quotes, Text(""))

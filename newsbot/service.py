@@ -1,0 +1,147 @@
+"""NewsService: the one facade the CLI and the Discord bot call.
+
+It owns the store, the embedder and the retriever, and runs the one-way flow
+question -> retrieve -> compose. Every method is blocking and thread-safe;
+the bot calls them through ``asyncio.to_thread`` so its event loop never
+waits on embedding or Chroma. Reloads build beside the live corpus (see
+:mod:`retrieval.store`), so questions keep being answered while one runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from newsbot.engine import compose
+from newsbot.models import Answer, Article, Evidence
+from newsbot.settings import Settings, get_settings
+from retrieval.chunking import chunk_article
+from retrieval.embeddings import Embedder, make_embedder
+from retrieval.loaders import LoadResult, load_paths
+from retrieval.search import HybridRetriever
+from retrieval.store import CorpusStore, IngestReport, StoreStats
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, or far too long)."""
+
+
+class NewsService:
+    """Ask, ingest, reload and inspect one corpus. Opens the store lazily."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._lock = threading.Lock()
+        self._store: CorpusStore | None = None
+        self._embedder: Embedder | None = None
+        self._retriever: HybridRetriever | None = None
+        self._reloading = threading.Event()
+
+    # --- wiring -----------------------------------------------------------
+    def _open(self) -> tuple[CorpusStore, HybridRetriever]:
+        with self._lock:
+            if self._store is None:
+                self._embedder = make_embedder(self.settings)
+                self._store = CorpusStore(self.settings, self._embedder)
+                self._retriever = HybridRetriever(self._store, self._embedder, k=self.settings.top_k)
+            assert self._retriever is not None
+            return self._store, self._retriever
+
+    @property
+    def store(self) -> CorpusStore:
+        return self._open()[0]
+
+    @property
+    def reloading(self) -> bool:
+        """True while a reload or ingest is being built."""
+        return self._reloading.is_set()
+
+    def _chunker(self, article: Article) -> list:
+        return chunk_article(article, size=self.settings.chunk_size, overlap=self.settings.chunk_overlap)
+
+    # --- questions ----------------------------------------------------------
+    def retrieve(self, question: str) -> list[Evidence]:
+        """The passages the answer will be composed from, best first."""
+        _, retriever = self._open()
+        return retriever.search(clean_question(question))
+
+    def ask(self, question: str, *, mode: str | None = None) -> Answer:
+        """Answer ``question`` from the corpus: extractive by default, LLM when configured."""
+        question = clean_question(question)
+        started = time.perf_counter()
+        evidence = self.retrieve(question)
+        effective = self.settings.effective_mode(mode)
+        if effective == "llm":
+            from newsbot.llm import compose_llm  # imported only when an endpoint is used
+
+            answer = compose_llm(question, evidence, self.settings)
+        else:
+            answer = compose(question, evidence)
+        log.info("answered in %.0f ms: verdict=%s mode=%s citations=%d",
+                 (time.perf_counter() - started) * 1000, answer.verdict.value, answer.mode, len(answer.citations))
+        return answer
+
+    # --- corpus -------------------------------------------------------------
+    def ensure_corpus(self, progress: Progress | None = None) -> IngestReport | None:
+        """Ingest the corpus folder if the store holds nothing yet."""
+        store, _ = self._open()
+        if not store.is_empty():
+            return None
+        return self.reload(actor="first run", progress=progress)
+
+    def reload(self, *, actor: str | None = None, progress: Progress | None = None) -> IngestReport:
+        """Re-read the corpus folder: add, update and drop articles to match it."""
+        return self.ingest([self.settings.corpus_dir], actor=actor, prune=True, progress=progress)
+
+    def ingest(
+        self, paths: Sequence[Path], *, actor: str | None = None, prune: bool = False, rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Load ``paths`` and sync them into the store (``prune`` drops articles not among them)."""
+        result = load_paths(list(paths), max_bytes=self.settings.max_article_bytes)
+        return self._sync(result, actor=actor, prune=prune, rebuild=rebuild, progress=progress)
+
+    def add(self, result: LoadResult, *, actor: str | None = None) -> IngestReport:
+        """Add already-loaded articles (a Discord attachment or URL), keeping all others."""
+        return self._sync(result, actor=actor, prune=False, rebuild=False, progress=None)
+
+    def _sync(self, result: LoadResult, *, actor: str | None, prune: bool, rebuild: bool,
+              progress: Progress | None) -> IngestReport:
+        store, _ = self._open()
+        self._reloading.set()
+        try:
+            return store.sync(result.articles, failures=result.failures, prune=prune, actor=actor,
+                              rebuild=rebuild, progress=progress, chunker=self._chunker)
+        finally:
+            self._reloading.clear()
+
+    def articles(self) -> list[Article]:
+        return self.store.articles()
+
+    def stats(self) -> StoreStats:
+        return self.store.stats()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+            self._store = self._retriever = None
+
+
+def clean_question(question: str) -> str:
+    """Collapse white space and control characters; refuse empty and oversized questions."""
+    text = "".join(ch if ch.isprintable() else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("The question is empty: ask something about the news corpus.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"The question is {len(text):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
+    return text
