@@ -75,6 +75,8 @@ def test_claim_about_another_subject_does_not_borrow_lukashenkos_apology() -> No
         ("What did Lukashenko warn would happen if drones targeted the Mozyr refinery?", "tenfold response"),
         ("What is the tenfold response?", "tenfold response"),
         ("What did Lukashenko suggest about the Mozyr Oil Refinery?", "retaliating against the Mozyr Oil Refinery"),
+        ("Where is the Mozyr refinery?", "located in the Gomel region"),
+        ("When did Lukashenko warn of a tenfold response?", "In the spring of 2024"),
     ],
 )
 def test_other_facts_in_the_article_are_answered_with_the_right_citation(question: str, must_quote: str) -> None:

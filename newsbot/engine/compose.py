@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
 from newsbot.engine.question import Question, analyze
-from newsbot.engine.stance import Judgement, coverage, judge_yesno, numbers_present, window_terms
+from newsbot.engine.stance import (
+    Judgement,
+    coverage,
+    judge_yesno,
+    names_context,
+    paragraph_terms,
+    numbers_present,
+    states_all_qualifiers,
+    window_terms,
+)
 from newsbot.engine.values import Value, confident, extract, parallel_conflict, same
 from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
 from newsbot.models import Answer, Evidence, Stance, Verdict
@@ -46,7 +55,7 @@ def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
         if q.kind == "yesno":
             answer = _yesno(q, candidates)
         elif q.kind == "value":
-            answer = _value(q, candidates) or _open(q, candidates)
+            answer = _value(q, candidates)  # no stated value: the corpus does not answer it
         else:
             answer = _open(q, candidates)
         if answer is not None:
@@ -125,30 +134,38 @@ def _found(c: _Candidate, value: Value | None = None) -> Found:
 
 
 def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
-    relevant = []
+    # Loose: the passage around the sentence is about the question. Enough for two near-identical
+    # sentences that differ only in the value to count as a disagreement.
+    loose: list[tuple[_Candidate, float, bool]] = []
     for c in candidates:
-        own = coverage(q, c.sentence.terms)
-        window = window_terms(c.analysis, c.sentence, c.title_terms)
-        if own >= VALUE_MIN_COVERAGE and numbers_present(q, window) and q.entities <= window:
-            relevant.append((c, own))
-    if not relevant:
+        context = paragraph_terms(c.analysis, c.sentence)
+        if coverage(q, context) < VALUE_MIN_COVERAGE or not (q.numbers <= context and q.entities <= context):
+            continue
+        names = names_context(c.analysis, c.sentence)
+        strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)
+        loose.append((c, coverage(q, names), strict))
+    if not loose:
         return None
     chosen: dict[int, Value] = {}
     linked: set[tuple[int, int]] = set()
-    for a in range(len(relevant)):
-        for b in range(a + 1, len(relevant)):
-            pair = parallel_conflict(q, relevant[a][0].sentence, relevant[b][0].sentence)
+    for a in range(len(loose)):
+        for b in range(a + 1, len(loose)):
+            if loose[a][0].evidence.article.id == loose[b][0].evidence.article.id:
+                continue
+            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence)
             if pair is not None:
                 chosen.setdefault(a, pair[0])
                 chosen.setdefault(b, pair[1])
                 linked.add((a, b))
-    for i, (c, _) in enumerate(relevant):
-        if i not in chosen:
+    # Strict: the sentence itself states every qualifier; then its one plain value counts on its own.
+    for i, (c, _, strict) in enumerate(loose):
+        if i not in chosen and strict:
             v = confident(q, c.sentence, extract(q, c.sentence))
             if v is not None:
                 chosen[i] = v
     if not chosen:
         return None
+    relevant = [(c, score) for c, score, _ in loose]
     groups: list[list[int]] = []
     for i in sorted(chosen, key=lambda i: (-relevant[i][1], relevant[i][0].rank)):
         for g in groups:
@@ -182,7 +199,8 @@ def _open(q: Question, candidates: list[_Candidate]) -> Answer | None:
     for c in candidates:
         own = coverage(q, c.sentence.terms)
         window = window_terms(c.analysis, c.sentence, c.title_terms)
-        if own >= OPEN_MIN_COVERAGE and numbers_present(q, window) and (not q.entities or q.entities & c.sentence.terms):
+        names = names_context(c.analysis, c.sentence)
+        if own >= OPEN_MIN_COVERAGE and numbers_present(q, window) and states_all_qualifiers(q, c.sentence.terms, names):
             scored.append((c, own))
     if not scored:
         return None

@@ -51,6 +51,7 @@ class Question:
     numbers: frozenset[str]  # number terms that must appear (2021, q1, 2)
     content: frozenset[str]  # every content term, entities and numbers included
     predicate: str | None = None  # yes/no: the main verb or adjective of the claim
+    focus: str | None = None  # value: the relation asked about ("won", "released", "director")
     subject: str | None = None  # yes/no: the first proper name (who did it)
     affirmative: str | None = None  # yes/no: the claim as a statement
     negative: str | None = None  # yes/no: its negation
@@ -100,6 +101,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     weights: dict[str, float] = {}
     predicate: str | None = None
     subject: str | None = None
+    focus: str | None = None
     for i, tok in enumerate(toks):
         low = tok.text.lower()
         if i == 0 and (low in _AUX or low in _WH):
@@ -122,6 +124,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
             weights.setdefault(t, 1.0)
             if predicate is None and kind == "yesno" and tok.start >= verb_start:
                 predicate = t
+            if focus is None:
+                focus = t
 
     affirmative = negative = None
     if kind == "yesno":
@@ -134,6 +138,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         numbers=frozenset(numbers),
         content=frozenset(content),
         predicate=predicate,
+        focus=focus,
         subject=subject,
         affirmative=affirmative,
         negative=negative,

@@ -41,6 +41,54 @@ def numbers_present(question: Question, terms: frozenset[str] | set[str]) -> boo
     return question.numbers <= terms
 
 
+_ANAPHORS = frozenset("it he she they its his her their this".split())
+_DEFINITE_NOUNS = frozenset(
+    """game film movie company firm team player book album show series event tournament deal app device phone
+    election award prize championship final match season episode console model""".split()
+)
+
+
+def names_context(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
+    """Terms a sentence borrows from earlier in its paragraph when it opens with "It" or "The game"."""
+    words = [t.text.lower() for t in s.tokens[:2]]
+    if not words or not (words[0] in _ANAPHORS or words[0] == "the" and len(words) > 1 and words[1] in _DEFINITE_NOUNS):
+        return s.terms
+    out = set(s.terms)
+    for other in analysis.sentences[: s.index]:
+        if other.paragraph == s.paragraph:
+            out |= other.terms
+    return frozenset(out)
+
+
+def paragraph_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
+    """Terms of the sentence's whole paragraph."""
+    return frozenset().union(*(o.terms for o in analysis.sentences if o.paragraph == s.paragraph))
+
+
+def states_all_qualifiers(question: Question, own: frozenset[str], names: frozenset[str] | None = None) -> bool:
+    """A sentence that answers a value question names every name and number in it, and most other words.
+
+    "Who won Wimbledon in 2019?" is not answered by a sentence about 2018, nor by
+    one that lists 2019 players without saying who won. Names and numbers may
+    come from ``names`` (the sentence plus, for "It was released …", the
+    sentences before it); the other words must be the sentence's own.
+    """
+    names = own if names is None else names
+    if not (question.numbers <= names and question.entities <= names):
+        return False
+    if question.focus is not None and question.focus not in own and (names is own or not _is_be_question(question)):
+        return False
+    rest = [t for t in question.content if t not in question.numbers and t not in question.entities]
+    pool = own if names is own or not _is_be_question(question) else names
+    return not rest or sum(t in pool for t in rest) / len(rest) >= 0.5
+
+
+def _is_be_question(question: Question) -> bool:
+    """"Where is the Mozyr refinery?": the question names a thing, so "It is located …" may answer it."""
+    words = question.text.lower().split()
+    return len(words) > 1 and words[1] in ("is", "are", "was", "were")
+
+
 def window_terms(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozenset[str]) -> set[str]:
     """Terms of the sentence, the sentences before it in its paragraph and the paragraph before, and the title."""
     out = set(s.terms) | title_terms

@@ -113,17 +113,23 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if not values:
         return None
     anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content]
-    if not anchors:
-        return None
+    if question.answer_type == "date":
+        values = [v for v in values if v.key[1] is not None]  # "on April 29" of which year? not an answer alone
     if question.answer_type in ("date", "money", "number"):
-        return min(values, key=lambda v: _token_distance(s, v, anchors))
+        if not anchors:
+            return values[0] if len(values) == 1 else None
+        return min(values, key=lambda v: _token_distance(s, v, anchors)) if values else None
     verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
     slotted = []
     for v in values:
         first = _token_index(s, v.start)
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
+        if prev == "the" and first > 1:
+            prev = s.tokens[first - 2].text.lower()
         if question.answer_type == "place" and prev in ("in", "at", "near"):
             slotted.append(v)
+        elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
+            continue  # "victory in Paris": a place, not who
         elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2:
             slotted.append(v)
     return slotted[0] if len(slotted) == 1 else None
