@@ -33,6 +33,8 @@ from newsbot.text import term, tokens
 MAX_QUOTES_PER_SIDE = 3
 MAX_SIDES_PER_STANCE = 3
 VALUE_MIN_COVERAGE = 0.6
+LOOSE_COVERAGE = 0.5
+MIN_STATEMENT_TOKENS = 5
 STRONG_COVERAGE = 0.8
 OPEN_MIN_COVERAGE = 0.6
 OPEN_ANSWER_COVERAGE = 0.75
@@ -138,8 +140,10 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     # sentences that differ only in the value to count as a disagreement.
     loose: list[tuple[_Candidate, float, bool]] = []
     for c in candidates:
+        if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
+            continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
         context = paragraph_terms(c.analysis, c.sentence)
-        if coverage(q, context) < VALUE_MIN_COVERAGE or not (q.numbers <= context and q.entities <= context):
+        if coverage(q, context) < LOOSE_COVERAGE or not q.numbers <= context:
             continue
         names = names_context(c.analysis, c.sentence)
         strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)
