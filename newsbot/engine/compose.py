@@ -184,11 +184,18 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     book = CitationBook()
     sides = []
     for g in kept:
-        members = sorted(g, key=lambda i: (-relevant[i][1], relevant[i][0].rank))[:MAX_QUOTES_PER_SIDE]
+        in_pair = {i for pair in linked for i in pair}
+        members = sorted(g, key=lambda i: (i not in in_pair, -_precision(chosen[i]), -relevant[i][1],
+                                           relevant[i][0].rank))[:MAX_QUOTES_PER_SIDE]
         sides.append(side_for(q, Stance.SUPPORTS, [_found(relevant[i][0], chosen[i]) for i in members], book))
     verdict = Verdict.CONTESTED if rivals else Verdict.SUPPORTED
     return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
                   sides=sides, citations=book.citations)
+
+
+def _precision(value: Value) -> int:
+    """How specific a value is: a full date beats a month, which beats a year."""
+    return sum(part is not None for part in value.key[1:]) if value.key[0] == "date" else 0
 
 
 def _disagree(top: list[int], other: list[int], relevant: list, linked: set[tuple[int, int]]) -> bool:
