@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from newsbot.text import Token, quoted_mask, sentence_spans, term, tokens
 
@@ -84,6 +84,14 @@ class ArticleAnalysis:
     """Sentences of one article, in order, each attributed."""
 
     sentences: tuple[SentenceInfo, ...]
+
+    @cached_property
+    def paragraph_terms(self) -> dict[int, frozenset[str]]:
+        """All terms of each paragraph, by paragraph number."""
+        out: dict[int, set[str]] = {}
+        for s in self.sentences:
+            out.setdefault(s.paragraph, set()).update(s.terms)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def within(self, start: int, end: int) -> list[SentenceInfo]:
         """Sentences that overlap the span ``[start, end)``."""

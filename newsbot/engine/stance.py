@@ -62,7 +62,7 @@ def names_context(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
 
 def paragraph_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
     """Terms of the sentence's whole paragraph."""
-    return frozenset().union(*(o.terms for o in analysis.sentences if o.paragraph == s.paragraph))
+    return analysis.paragraph_terms[s.paragraph]
 
 
 def states_all_qualifiers(question: Question, own: frozenset[str], names: frozenset[str] | None = None) -> bool:
