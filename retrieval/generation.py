@@ -1,0 +1,199 @@
+"""One generation of the corpus: its chunk and article collections in Chroma.
+
+Split from :mod:`retrieval.store` so that the store reads as the sync
+protocol and this module as the Chroma plumbing: create, fill in batches,
+copy vectors, search (through LangChain's Chroma vector store), drop.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+
+from newsbot.models import Article, Chunk
+from newsbot.settings import Settings
+from retrieval.embeddings import Embedder
+
+PAGE = 2000
+_DUMMY = [1.0, 0.0]  # article records need a vector; they are never searched
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk as stored: what Chroma's add() takes."""
+
+    id: str
+    text: str
+    metadata: dict
+    embedding: list[float]
+
+
+def open_client(settings: Settings) -> tuple[chromadb.ClientAPI, str]:
+    """An embedded PersistentClient, or an HttpClient when a Chroma server URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                     ssl=url.scheme == "https", settings=chroma_settings)
+        return client, "server"
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings), "embedded"
+
+
+def chunk_records(chunks: list[Chunk], vector: Callable[[Chunk], list[float]]) -> list[ChunkRecord]:
+    return [ChunkRecord(c.id, c.text, {"article_id": c.article_id, "index": c.index, "start": c.start,
+                                       "end": c.end, "text_hash": c.text_hash}, list(vector(c))) for c in chunks]
+
+
+def _chunk(id_: str, text: str, meta: dict) -> Chunk:
+    return Chunk(id=id_, article_id=meta["article_id"], index=int(meta["index"]), text=text,
+                 start=int(meta["start"]), end=int(meta["end"]), text_hash=meta.get("text_hash", ""))
+
+
+class Generation:
+    """The two collections of one generation, with its articles held in memory."""
+
+    def __init__(self, client: chromadb.ClientAPI, name: str, embedder: Embedder, chunks, articles) -> None:  # noqa: ANN001
+        self.client, self.name, self.embedder = client, name, embedder
+        self._chunks, self._articles = chunks, articles
+        self._max_batch = max(1, min(client.get_max_batch_size(), 5000))
+        self._lock = threading.Lock()
+        self._article_cache: dict[str, Article] | None = None
+        self._chunk_cache: list[Chunk] | None = None
+        self._vectorstore: Chroma | None = None
+        self.reload_counts()
+
+    # --- lifecycle -------------------------------------------------------
+    @classmethod
+    def create(cls, client: chromadb.ClientAPI, name: str, embedder: Embedder) -> Generation:
+        cls.drop_named(client, name)  # a crash may have left a half-built one under this name
+        config = {"hnsw": {"space": "cosine"}}
+        chunks = client.create_collection(f"{name}_chunks", embedding_function=embedder, configuration=config)
+        articles = client.create_collection(f"{name}_articles", embedding_function=embedder, configuration=config)
+        return cls(client, name, embedder, chunks, articles)
+
+    @classmethod
+    def open(cls, client: chromadb.ClientAPI, name: str, embedder: Embedder) -> Generation:
+        chunks = client.get_collection(f"{name}_chunks", embedding_function=embedder)
+        articles = client.get_collection(f"{name}_articles", embedding_function=embedder)
+        return cls(client, name, embedder, chunks, articles)
+
+    def drop(self, client: chromadb.ClientAPI) -> None:
+        self.drop_named(client, self.name)
+
+    @staticmethod
+    def drop_named(client: chromadb.ClientAPI, name: str) -> None:
+        for suffix in ("_chunks", "_articles"):
+            try:
+                client.delete_collection(f"{name}{suffix}")
+            except Exception:  # noqa: BLE001 - absent is fine
+                pass
+
+    @staticmethod
+    def names(client: chromadb.ClientAPI, prefix: str) -> set[str]:
+        pattern = re.compile(rf"^({re.escape(prefix)}_g\d+)_(?:chunks|articles)$")
+        out = set()
+        for col in client.list_collections():
+            m = pattern.match(getattr(col, "name", col))
+            if m:
+                out.add(m.group(1))
+        return out
+
+    @staticmethod
+    def number(name: str) -> int | None:
+        m = re.search(r"_g(\d+)$", name)
+        return int(m.group(1)) if m else None
+
+    # --- writing ---------------------------------------------------------
+    def add_chunks(self, records: list[ChunkRecord]) -> None:
+        for lo in range(0, len(records), self._max_batch):
+            part = records[lo : lo + self._max_batch]
+            self._chunks.add(ids=[r.id for r in part], documents=[r.text for r in part],
+                             metadatas=[r.metadata for r in part], embeddings=[r.embedding for r in part])
+
+    def add_articles(self, articles: list[Article], counts: dict[str, int]) -> None:
+        for lo in range(0, len(articles), self._max_batch):
+            part = articles[lo : lo + self._max_batch]
+            self._articles.add(
+                ids=[a.id for a in part], documents=[a.text for a in part], embeddings=[_DUMMY for _ in part],
+                metadatas=[{"title": a.title, "publisher": a.publisher, "published": a.published, "url": a.url,
+                            "language": a.language, "source": a.source, "content_hash": a.content_hash}
+                           for a in part],
+            )
+
+    # --- reading ---------------------------------------------------------
+    def reload_counts(self) -> None:
+        self.chunk_count = self._chunks.count()
+        self.article_count = self._articles.count()
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        with self._lock:
+            if self._article_cache is None:
+                cache: dict[str, Article] = {}
+                for ids, docs, metas in self._pages(self._articles, ["documents", "metadatas"]):
+                    for i, d, m in zip(ids, docs, metas, strict=True):
+                        cache[i] = Article(id=i, text=d, **{k: str(m.get(k, "")) for k in (
+                            "title", "publisher", "published", "url", "language", "source", "content_hash")})
+                self._article_cache = cache
+            return self._article_cache
+
+    def all_chunks(self) -> list[Chunk]:
+        with self._lock:
+            if self._chunk_cache is None:
+                self._chunk_cache = [_chunk(i, d, m) for ids, docs, metas in
+                                     self._pages(self._chunks, ["documents", "metadatas"])
+                                     for i, d, m in zip(ids, docs, metas, strict=True)]
+            return self._chunk_cache
+
+    def chunk_batches(self, article_ids: list[str]) -> Iterator[list[ChunkRecord]]:
+        """Stored chunk records (with vectors) of these articles, for copying into a new generation."""
+        for lo in range(0, len(article_ids), 500):
+            got = self._chunks.get(where={"article_id": {"$in": article_ids[lo : lo + 500]}},
+                                   include=["documents", "metadatas", "embeddings"])
+            recs = [ChunkRecord(i, d, m, list(e)) for i, d, m, e in
+                    zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)]
+            for k in range(0, len(recs), self._max_batch):
+                yield recs[k : k + self._max_batch]
+
+    def vectors_for(self, text_hashes: set[str]) -> dict[str, list[float]]:
+        """Vectors already computed for these chunk texts: the same text is never embedded twice."""
+        out: dict[str, list[float]] = {}
+        hashes = sorted(text_hashes)
+        for lo in range(0, len(hashes), 500):
+            got = self._chunks.get(where={"text_hash": {"$in": hashes[lo : lo + 500]}},
+                                   include=["metadatas", "embeddings"])
+            for m, e in zip(got["metadatas"], got["embeddings"], strict=True):
+                out.setdefault(m["text_hash"], list(e))
+        return out
+
+    def any_vector(self) -> list[float] | None:
+        got = self._chunks.get(limit=1, include=["embeddings"])
+        return list(got["embeddings"][0]) if len(got["ids"]) else None
+
+    def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (LangChain's Chroma vector store over this collection)."""
+        if self.chunk_count == 0:
+            return []
+        if self._vectorstore is None:
+            self._vectorstore = Chroma(client=self.client, collection_name=self._chunks.name,
+                                       embedding_function=self.embedder, create_collection_if_not_exists=False)
+        hits = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, self.chunk_count))
+        return [(_chunk(doc.id, doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
+
+    def _pages(self, collection, include: list[str]) -> Iterator[tuple[list, list, list]]:  # noqa: ANN001
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], got[include[0]], got[include[1]]
+            offset += len(got["ids"])
