@@ -12,7 +12,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from newsbot.models import Answer, Side, Stance, Verdict
+from newsbot.models import Answer, Citation, Side, Stance, Verdict
 
 VERDICT_STYLE: dict[Verdict, tuple[str, str]] = {
     Verdict.CONTESTED: ("CONTESTED", "bold yellow"),
@@ -45,8 +45,8 @@ def print_answer(answer: Answer, console: Console | None = None) -> None:
         console.print(_side(answer, side))
     if answer.citations:
         console.print(Text("Sources", style="bold underline"))
-        for c in answer.citations:
-            line = Text(f"[{c.n}] ", style="bold")
+        for numbers, c in sources_by_article(answer):
+            line = Text("".join(f"[{n}]" for n in numbers) + " ", style="bold")
             line.append(c.title, style="italic")
             meta = ", ".join(x for x in (c.publisher, c.published) if x)
             if meta:
@@ -56,6 +56,14 @@ def print_answer(answer: Answer, console: Console | None = None) -> None:
             console.print(line)
     for note in answer.notes:
         console.print(Text(f"note: {note}", style="dim"))
+
+
+def sources_by_article(answer: Answer) -> list[tuple[list[int], Citation]]:
+    """Citation numbers grouped by article, in order of first citation: ([1, 2, 3], first citation)."""
+    groups: dict[str, tuple[list[int], Citation]] = {}
+    for c in answer.citations:
+        groups.setdefault(c.article_id, ([], c))[0].append(c.n)
+    return list(groups.values())
 
 
 def _side(answer: Answer, side: Side) -> Group:
@@ -72,8 +80,8 @@ def _side(answer: Answer, side: Side) -> Group:
         c = by_n.get(n)
         if c is None:
             continue
-        q = Text("    “", style="dim")
+        q = Text("   │ ", style=style)
         q.append(c.quote)
-        q.append(f"” [{n}]", style="dim")
+        q.append(f" [{n}]", style="bold")
         quotes.append(q)
     return Group(line, *quotes, Text(""))
