@@ -20,7 +20,7 @@ _SEPARATORS = ["\n\n", "\n", r"(?<=[.!?…][”\"’)])\s+", r"(?<=[.!?…])\s+"
 def _splitter(size: int, overlap: int) -> RecursiveCharacterTextSplitter:
     return RecursiveCharacterTextSplitter(
         chunk_size=size, chunk_overlap=min(overlap, size // 2), separators=_SEPARATORS,
-        is_separator_regex=True, keep_separator=False, strip_whitespace=True,
+        is_separator_regex=True, keep_separator=True, strip_whitespace=True,
     )
 
 
