@@ -123,7 +123,3 @@ def test_bot_without_a_token_says_how_to_get_one(env: dict[str, Path]) -> None:
     assert code != 0 and "DISCORD_TOKEN" in err and "developers" in err
 
 
-def test_run_script_exists_and_is_the_readme_command() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert './run ask "Did Lukashenko apologize?"' in readme and "./test" in readme
-    assert os.access(ROOT / "run", os.X_OK) and os.access(ROOT / "test", os.X_OK)
