@@ -1,0 +1,399 @@
+"""The emulator itself: an aiohttp server speaking enough of Discord's gateway and REST API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from aiohttp import WSMsgType, web
+
+from tests.discord_emulator import payloads as P
+
+JSON = "application/json"  # exactly: discord.py rejects "; charset=utf-8"
+
+
+@dataclass
+class Call:
+    """One REST request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Sent:
+    """A message the bot sent or edited, however it got there."""
+
+    kind: str  # "channel", "response", "followup", "edit"
+    channel_id: str
+    message: dict[str, Any]
+    body: dict[str, Any]
+    token: str | None = None
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool((self.body.get("flags") or 0) & 64)
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return self.message.get("embeds") or []
+
+    @property
+    def content(self) -> str:
+        return self.message.get("content") or ""
+
+    def custom_ids(self) -> list[str]:
+        return [c.get("custom_id", "") for row in self.message.get("components") or [] for c in row.get("components", [])]
+
+
+@dataclass
+class Interaction:
+    id: str
+    token: str
+    channel_id: str
+    original: str | None = None
+    sent: list[Sent] = field(default_factory=list)
+
+
+class DiscordEmulator:
+    """Gateway + REST on 127.0.0.1; ``install()`` points discord.py at it."""
+
+    def __init__(self) -> None:
+        self.app_id = P.snowflake()
+        self.guild_id = P.snowflake()
+        self.bot = P.user(self.app_id, "newsbot", bot=True)
+        self.moderator_role = P.snowflake()
+        self.general = P.channel(P.snowflake(), self.guild_id, "general")
+        self.forum = P.channel(P.snowflake(), self.guild_id, "questions", ctype=15)
+        self.users = {name: P.user(P.snowflake(), name) for name in ("alice", "bob", "mod", "admin")}
+        self.calls: list[Call] = []
+        self.sent: list[Sent] = []
+        self.commands: dict[str, dict[str, Any]] = {}
+        self.identify: dict[str, Any] | None = None
+        self.channels: dict[str, dict[str, Any]] = {c["id"]: c for c in (self.general, self.forum)}
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.attachments: dict[str, bytes] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = 0
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._saved: tuple[str, Any] | None = None
+
+    # --- lifecycle -------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{name}", self._attachment)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+        self.uninstall()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def install(self) -> None:
+        """Point discord.py's REST base and gateway at this emulator."""
+        import yarl
+
+        self._saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+        discord.http.Route.BASE = f"{self.base_url}/api/v10"
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{self.port}/gateway")
+
+    def uninstall(self) -> None:
+        if self._saved:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+            self._saved = None
+
+    # --- people --------------------------------------------------------------
+    def member(self, name: str) -> dict[str, Any]:
+        """alice and bob are plain members, mod holds the moderator role, admin has Manage Server."""
+        roles = [self.moderator_role] if name == "mod" else []
+        perms = P.EVERYONE_PERMISSIONS | (P.MANAGE_GUILD if name == "admin" else 0)
+        return P.member(self.users[name], roles, perms)
+
+    def guild_payload(self) -> dict[str, Any]:
+        roles = [P.role(self.guild_id, "@everyone", P.EVERYONE_PERMISSIONS, 0),
+                 P.role(self.moderator_role, "Moderators", P.EVERYONE_PERMISSIONS, 1)]
+        members = [P.member(self.bot, [], P.EVERYONE_PERMISSIONS)] + [self.member(n) for n in self.users]
+        channels = [c for c in self.channels.values() if c["type"] in (0, 15)]
+        return P.guild(self.guild_id, self.users["admin"]["id"], roles, channels, members)
+
+    # --- acting as users -----------------------------------------------------
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: str = "alice",
+                    channel_id: str | None = None, member_override: dict[str, Any] | None = None) -> Interaction:
+        """Run ``/name`` with ``options`` as ``user``; returns the interaction to watch replies of."""
+        command = self.commands.get(name, {"id": P.snowflake(), "options": []})
+        types = {o["name"]: o.get("type", 3) for o in command.get("options", [])}
+        opts, resolved = [], {}
+        for key, value in (options or {}).items():
+            if types.get(key) == 11:  # attachment: value is (filename, bytes)
+                aid = P.snowflake()
+                filename, data = value
+                self.attachments[f"{aid}-{filename}"] = data
+                resolved.setdefault("attachments", {})[aid] = {
+                    "id": aid, "filename": filename, "size": len(data), "content_type": "text/markdown",
+                    "url": f"{self.base_url}/attachments/{aid}-{filename}",
+                    "proxy_url": f"{self.base_url}/attachments/{aid}-{filename}"}
+                value = aid
+            opts.append({"name": key, "type": types.get(key, 3), "value": value})
+        data = {"id": command["id"], "name": name, "type": 1, "options": opts, "guild_id": self.guild_id}
+        if resolved:
+            data["resolved"] = resolved
+        return await self._interact(2, data, user, channel_id, member_override=member_override)
+
+    async def click(self, sent: Sent, custom_id: str, *, user: str = "alice") -> Interaction:
+        """Click the button ``custom_id`` on a message the bot sent."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(3, data, user, sent.channel_id, message_payload=sent.message)
+
+    async def post(self, channel_id: str, content: str, *, user: str = "alice", mention_bot: bool = False) -> dict:
+        """A user posts ``content`` in a channel (MESSAGE_CREATE)."""
+        mentions = [self.bot] if mention_bot else []
+        msg = P.message(P.snowflake(), channel_id, self.users[user], {"content": content}, self.guild_id,
+                        mentions=mentions)
+        msg["member"] = {k: v for k, v in self.member(user).items() if k != "user"}
+        self.messages[msg["id"]] = msg
+        await self.dispatch("MESSAGE_CREATE", msg)
+        return msg
+
+    async def create_forum_post(self, title: str, content: str, *, user: str = "alice") -> dict:
+        """A user opens a forum post: THREAD_CREATE, then its first message."""
+        thread = P.channel(P.snowflake(), self.guild_id, title, ctype=11, parent_id=self.forum["id"])
+        thread["owner_id"] = self.users[user]["id"]
+        thread["newly_created"] = True
+        self.channels[thread["id"]] = thread
+        await self.dispatch("THREAD_CREATE", thread)
+        await self.post(thread["id"], content, user=user)
+        return thread
+
+    async def _interact(self, itype: int, data: dict, user: str, channel_id: str | None, *,
+                        message_payload: dict | None = None, member_override: dict | None = None) -> Interaction:
+        iid, token = P.snowflake(), f"token-{P.snowflake()}"
+        channel = self.channels[channel_id or self.general["id"]]
+        payload = P.interaction(iid, self.app_id, itype, data, guild_id=self.guild_id, channel=channel,
+                                member_payload=member_override or self.member(user), token=token,
+                                message_payload=message_payload)
+        record = Interaction(iid, token, channel["id"])
+        self.interactions[token] = record
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def wait_for(self, predicate, timeout: float = 20.0):  # noqa: ANN001, ANN201
+        """Wait until ``predicate()`` returns something truthy; return it."""
+        async with self._changed:
+            result = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        return result
+
+    async def replies(self, interaction: Interaction, count: int = 1, timeout: float = 30.0) -> list[Sent]:
+        """The first ``count`` messages the bot sent or edited for an interaction."""
+        return await self.wait_for(lambda: interaction.sent[:count] if len(interaction.sent) >= count else None,
+                                   timeout)
+
+    async def final(self, interaction: Interaction, timeout: float = 30.0) -> Sent:
+        """The first reply with content or embeds (a deferral's placeholder does not count)."""
+        return await self.wait_for(
+            lambda: next((s for s in interaction.sent if s.embeds or s.content), None), timeout)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # --- gateway -----------------------------------------------------------
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for ws in list(self._sockets):
+            self._seq += 1
+            await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            op = frame.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2:
+                self.identify = frame["d"]
+                self._sockets.append(ws)
+                await self._ready(ws)
+            elif op == 6:
+                self._sockets.append(ws)
+                self._seq += 1
+                await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
+        if ws in self._sockets:
+            self._sockets.remove(ws)
+        return ws
+
+    async def _ready(self, ws: web.WebSocketResponse) -> None:
+        shard = (self.identify or {}).get("shard") or [0, 1]
+        ready = {"v": 10, "user": {**self.bot, "verified": True, "mfa_enabled": False},
+                 "guilds": [{"id": self.guild_id, "unavailable": True}], "session_id": f"session-{P.snowflake()}",
+                 "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": shard,
+                 "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": []}
+        for event, data in (("READY", ready), ("GUILD_CREATE", self.guild_payload())):
+            self._seq += 1
+            await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        data = self.attachments.get(request.match_info["name"])
+        return web.Response(body=data, content_type="text/markdown") if data is not None else web.Response(status=404)
+
+    # --- REST --------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = request.match_info["tail"]
+        body: Any = None
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            body = json.loads(form.get("payload_json", "{}"))  # type: ignore[arg-type]
+        elif request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw else None
+        self.calls.append(Call(request.method, path, dict(request.query), body))
+        try:
+            status, payload = self._route(request.method, path, body or {})
+        finally:
+            await self._notify()
+        if status == 204:
+            return web.Response(status=204)
+        return web.Response(status=status, body=json.dumps(payload).encode(), content_type=JSON)
+
+    def _route(self, method: str, path: str, body: dict) -> tuple[int, Any]:  # noqa: C901, PLR0911
+        m = re.fullmatch
+        if path == "users/@me":
+            return 200, self.bot
+        if path == "oauth2/applications/@me":
+            return 200, {"id": self.app_id, "name": "newsbot", "description": "", "icon": None, "bot_public": True,
+                         "bot_require_code_grant": False, "owner": self.users["admin"], "verify_key": "0" * 64,
+                         "flags": 0}
+        if path in ("gateway", "gateway/bot"):
+            return 200, {"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+                         "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
+                                                 "max_concurrency": 1}}
+        if (hit := m(r"applications/\d+(?:/guilds/\d+)?/commands", path)) and method == "PUT":
+            out = []
+            for cmd in body:
+                cmd = {**cmd, "id": self.commands.get(cmd["name"], {}).get("id") or P.snowflake(),
+                       "application_id": self.app_id, "version": P.snowflake()}
+                self.commands[cmd["name"]] = cmd
+                out.append(cmd)
+            return 200, out
+        if m(r"applications/\d+(?:/guilds/\d+)?/commands", path):
+            return 200, list(self.commands.values())
+        if hit := m(r"interactions/(\d+)/([^/]+)/callback", path):
+            return self._callback(hit.group(2), body)
+        if hit := m(r"webhooks/\d+/([^/]+)", path):
+            return self._followup(hit.group(1), body) if method == "POST" else (405, {})
+        if hit := m(r"webhooks/\d+/([^/]+)/messages/([^/]+)", path):
+            return self._webhook_message(method, hit.group(1), hit.group(2), body)
+        if hit := m(r"channels/(\d+)/messages", path):
+            return (200, self._store("channel", hit.group(1), body)) if method == "POST" else (200, [])
+        if hit := m(r"channels/(\d+)/messages/(\d+)", path):
+            return self._edit_channel_message(method, hit.group(1), hit.group(2), body)
+        if hit := m(r"channels/(\d+)/messages/(\d+)/threads", path):
+            return 201, self._thread(hit.group(1), body)
+        if hit := m(r"channels/(\d+)/threads", path):
+            return 201, self._thread(hit.group(1), body)
+        if hit := m(r"channels/(\d+)", path):
+            chan = self.channels.get(hit.group(1))
+            return (200, chan) if chan else (404, {"message": "Unknown Channel", "code": 10003})
+        if m(r"channels/\d+/typing", path):
+            return 204, None
+        return 404, {"message": f"emulator has no route {method} {path}", "code": 0}
+
+    def _message(self, channel_id: str, body: dict, mid: str | None = None) -> dict[str, Any]:
+        msg = P.message(mid or P.snowflake(), channel_id, self.bot, body, self.guild_id)
+        self.messages[msg["id"]] = msg
+        return msg
+
+    def _store(self, kind: str, channel_id: str, body: dict, token: str | None = None) -> dict[str, Any]:
+        msg = self._message(channel_id, body)
+        sent = Sent(kind, channel_id, msg, body, token)
+        self.sent.append(sent)
+        if token in self.interactions:
+            self.interactions[token].sent.append(sent)
+        return msg
+
+    def _callback(self, token: str, body: dict) -> tuple[int, Any]:
+        record = self.interactions.get(token)
+        if record is None:
+            return 404, {"message": "Unknown interaction", "code": 10062}
+        ctype, data = body.get("type"), body.get("data") or {}
+        message = None
+        if ctype in (4, 5):
+            message = self._store("response", record.channel_id, data if ctype == 4 else {**data, "content": ""},
+                                  token)
+            if ctype == 5:
+                record.sent.pop()  # a deferral is not a reply; its later edit is
+                self.sent.pop()
+            record.original = message["id"]
+        elif ctype == 7:
+            message = self._store("update", record.channel_id, data, token)
+        resource = {"type": ctype, "message": message} if message else {"type": ctype}
+        return 200, {"interaction": {"id": record.id, "type": 2, "response_message_id": record.original,
+                                     "response_message_loading": ctype == 5,
+                                     "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
+                     "resource": resource}
+
+    def _followup(self, token: str, body: dict) -> tuple[int, Any]:
+        record = self.interactions.get(token)
+        if record is None:
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        return 200, self._store("followup", record.channel_id, body, token)
+
+    def _webhook_message(self, method: str, token: str, mid: str, body: dict) -> tuple[int, Any]:
+        record = self.interactions.get(token)
+        if record is None:
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        mid = record.original if mid == "@original" else mid
+        if mid is None or mid not in self.messages:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        if method == "GET":
+            return 200, self.messages[mid]
+        if method == "DELETE":
+            return 204, None
+        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components",
+                                                                              "flags")}}
+        self.messages[mid] = msg
+        sent = Sent("edit", record.channel_id, msg, body, token)
+        self.sent.append(sent)
+        record.sent.append(sent)
+        return 200, msg
+
+    def _edit_channel_message(self, method: str, channel_id: str, mid: str, body: dict) -> tuple[int, Any]:
+        if mid not in self.messages:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        if method == "GET":
+            return 200, self.messages[mid]
+        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
+        self.messages[mid] = msg
+        self.sent.append(Sent("edit", channel_id, msg, body))
+        return 200, msg
+
+    def _thread(self, parent_id: str, body: dict) -> dict[str, Any]:
+        thread = P.channel(P.snowflake(), self.guild_id, body.get("name", "thread"), ctype=11, parent_id=parent_id)
+        thread["owner_id"] = self.app_id
+        self.channels[thread["id"]] = thread
+        asyncio.get_running_loop().create_task(self.dispatch("THREAD_CREATE", {**thread, "newly_created": True}))
+        return thread
