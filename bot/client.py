@@ -1,0 +1,175 @@
+"""NewsBot: the discord.py client, a thin shell over :class:`newsbot.service.NewsService`.
+
+It adds nothing to how answers are found, only how they reach people: slash
+commands, mentions, follow-up threads and configured channels all end in
+:meth:`NewsBot.answer`, which runs the blocking service in a worker thread so
+the event loop never waits on embedding or Chroma. Every message is sent with
+``AllowedMentions.none()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+
+import discord
+from discord import app_commands
+
+from bot.render import CONTENT, answer_embed, clip, plain
+from bot.storage import BotStore
+from bot.views import DYNAMIC_ITEMS, answer_view
+from newsbot.service import NewsService, QuestionError
+from newsbot.settings import Settings
+
+log = logging.getLogger("newsbot.bot")
+NONE = discord.AllowedMentions.none()
+
+
+class Cooldown:
+    """At most one question per user every ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._last: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float:
+        """Seconds left to wait, or 0 and the question counts now."""
+        now = time.monotonic()
+        left = self._last.get(user_id, -1e9) + self.seconds - now
+        if left > 0:
+            return left
+        self._last[user_id] = now
+        return 0.0
+
+
+class NewsBot(discord.Client):
+    """The bot. ``service`` may be injected (tests share one); otherwise it is built from settings."""
+
+    def __init__(self, settings: Settings, service: NewsService | None = None, *, shard_count: int | None = None) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # privileged: needed to read mentions, follow-ups and forum posts
+        super().__init__(intents=intents, allowed_mentions=NONE, shard_count=shard_count)
+        self.settings = settings
+        self.service = service or NewsService(settings)
+        self.store = BotStore(settings.feedback_db)
+        self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        self.reload_lock = asyncio.Lock()
+        self.in_flight: set[asyncio.Task] = set()
+
+    async def setup_hook(self) -> None:
+        """Start-up work runs once here (on_ready fires again after every reconnect)."""
+        from bot.commands import register
+
+        register(self)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        report = await asyncio.to_thread(self.service.ensure_corpus)
+        if report is not None:
+            log.info("ingested %d articles on first start", report.articles)
+        if self.settings.discord_guild_id:
+            guild = discord.Object(id=self.settings.discord_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+
+    # --- answering -------------------------------------------------------
+    async def answer(self, question: str, user_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The embed and buttons for ``question`` (QuestionError for an unusable question)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.in_flight.add(task)
+        try:
+            answer = await asyncio.to_thread(self.service.ask, question)
+            answer_id = await asyncio.to_thread(self.store.save_answer, answer, user_id)
+            return answer_embed(answer, answer_id=answer_id), answer_view(answer_id, has_sources=bool(answer.citations))
+        finally:
+            if task is not None:
+                self.in_flight.discard(task)
+
+    def cooldown_message(self, user_id: int) -> str | None:
+        left = self.cooldown.retry_after(user_id)
+        return f"Please wait {left:.0f} s before asking again." if left > 0 else None
+
+    # --- messages: mentions, follow-up threads, configured channels ----------
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.user is None or not message.content:
+            return
+        channel = message.channel
+        history = None
+        if isinstance(channel, discord.Thread):
+            history = await asyncio.to_thread(self.store.thread_history, channel.id)
+        configured = set(self.settings.answer_channel_ids)
+        in_configured = channel.id in configured or getattr(channel, "parent_id", None) in configured
+        mentioned = self.user in message.mentions
+        if history is None and not in_configured and not mentioned:
+            return
+        question = re.sub(rf"<@!?{self.user.id}>", " ", message.content).strip()
+        if history:
+            question = with_context(question, history)
+        await self.reply_to(message, question)
+        if history is not None and isinstance(channel, discord.Thread):
+            await asyncio.to_thread(self.store.add_to_thread, channel.id, question)
+
+    async def reply_to(self, message: discord.Message, question: str) -> None:
+        wait = self.cooldown_message(message.author.id)
+        if wait:
+            await message.reply(wait, allowed_mentions=NONE, mention_author=False)
+            return
+        try:
+            async with message.channel.typing():
+                embed, view = await self.answer(question, message.author.id)
+        except QuestionError as exc:
+            await message.reply(clip(str(exc), CONTENT), allowed_mentions=NONE, mention_author=False)
+            return
+        except Exception as exc:  # noqa: BLE001 - the user gets an apology with an id, the log the trace
+            await message.reply(apology(exc), allowed_mentions=NONE, mention_author=False)
+            return
+        await message.reply(embed=embed, view=view, allowed_mentions=NONE, mention_author=False)
+
+    # --- errors ------------------------------------------------------------
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CheckFailure):
+            text = "Sorry, only moderators can do that."
+        else:
+            text = apology(getattr(error, "original", error))
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+    async def close(self) -> None:
+        """Let in-flight answers finish (up to 10 s), then close the gateway and the store."""
+        pending = [t for t in self.in_flight if t is not asyncio.current_task()]
+        if pending:
+            await asyncio.wait(pending, timeout=10)
+        await super().close()
+        await asyncio.to_thread(self.store.close)
+
+
+def apology(exc: BaseException) -> str:
+    """A short apology with an id that is also in the log (with the stack trace), never the trace itself."""
+    error_id = secrets.token_hex(4)
+    log.error("error %s while answering", error_id, exc_info=exc)
+    return f"Sorry, something went wrong on my side (error id `{error_id}`). Please try again later."
+
+
+def with_context(question: str, history: list[str]) -> str:
+    """A follow-up like "Did he say it to RBC?" gains the names from the thread's earlier questions."""
+    names = []
+    for earlier in history[-3:]:
+        for word in re.findall(r"\b[A-Z][\w’'-]+", earlier)[1:]:
+            if word.lower() not in question.lower() and word not in names:
+                names.append(word)
+    return f"{question} ({' '.join(names)})" if names else question
+
+
+__all__ = ["NewsBot", "apology", "plain", "with_context"]

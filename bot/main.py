@@ -1,0 +1,44 @@
+"""Running the bot for real: ``newsbot bot`` calls :func:`run`.
+
+Logging never shows the token (discord.py does not log it, and settings keep
+it as a SecretStr). SIGTERM closes cleanly: in-flight answers get up to ten
+seconds, then the gateway and the store close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import discord
+
+from bot.client import NewsBot
+from newsbot.settings import Settings
+
+
+def build(settings: Settings) -> NewsBot:
+    """The client: sharded (AutoShardedClient behaviour) when NEWSBOT_SHARD_COUNT is set."""
+    if settings.shard_count:
+        return ShardedNewsBot(settings, shard_count=settings.shard_count)
+    return NewsBot(settings)
+
+
+class ShardedNewsBot(NewsBot, discord.AutoShardedClient):
+    """The same bot over several gateway shards, for bots in many guilds."""
+
+
+async def _main(settings: Settings) -> None:
+    bot = build(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    assert settings.discord_token is not None
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())
+
+
+def run(settings: Settings) -> None:
+    """Start the bot and block until it is closed."""
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO))
+    asyncio.run(_main(settings))

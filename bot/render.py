@@ -1,0 +1,154 @@
+"""Answers, source lists and reports as Discord embeds that always fit Discord's limits.
+
+Pure functions from domain objects to ``discord.Embed``: no network, no
+state. Limits: 256 title, 4096 description, 25 fields, 256 field name, 1024
+field value, 2048 footer, 6000 characters per embed in all. Anything that
+would not fit is trimmed with a pointer to the Sources button, which shows
+the full quotes. Links are wrapped in ``<…>`` so Discord shows no preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from newsbot.models import Answer, Article, Citation, Side, Stance, Verdict
+
+TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 25, 256, 1024, 2048, 6000
+CONTENT = 2000
+SEE_SOURCES = "… (see Sources)"
+
+VERDICTS: dict[Verdict, tuple[str, discord.Colour]] = {
+    Verdict.CONTESTED: ("⚖️ Contested", discord.Colour.gold()),
+    Verdict.SUPPORTED: ("✅ Supported", discord.Colour.green()),
+    Verdict.REFUTED: ("❌ Refuted", discord.Colour.red()),
+    Verdict.CONTEXT: ("ℹ️ Context only", discord.Colour.blurple()),
+    Verdict.NOT_FOUND: ("🔍 Not found", discord.Colour.light_grey()),
+}
+STANCES = {Stance.SUPPORTS: "Says yes", Stance.REFUTES: "Says no", Stance.CONTEXT: "Context"}
+
+
+def clip(text: str, limit: int, tail: str = "…") -> str:
+    """``text`` cut to ``limit`` characters, ending in ``tail`` when cut."""
+    return text if len(text) <= limit else text[: max(0, limit - len(tail))].rstrip() + tail
+
+
+def plain(text: str) -> str:
+    """User or article text made inert for Discord markdown: no mentions, no formatting tricks."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Embed:
+    """The answer: coloured verdict title, summary, one field per side, numbered sources."""
+    label, colour = VERDICTS[answer.verdict]
+    embed = discord.Embed(title=clip(f"{label}: {answer.question}", TITLE), colour=colour,
+                          description=clip(plain(answer.summary), DESCRIPTION))
+    by_n = {c.n: c for c in answer.citations}
+    for side in answer.sides[: FIELDS - 2]:
+        embed.add_field(name=clip(_side_name(side), FIELD_NAME), value=_side_value(side, by_n), inline=False)
+    if answer.citations:
+        embed.add_field(name="Sources", value=_sources(answer.citations), inline=False)
+    footer = f"{answer.mode} answer" + (f" · id {answer_id}" if answer_id else "")
+    if answer.notes:
+        footer += " · " + " ".join(answer.notes)
+    embed.set_footer(text=clip(footer, FOOTER))
+    return fit(embed)
+
+
+def sources_embeds(answer: Answer) -> list[discord.Embed]:
+    """The full quotes for the Sources button: one embed per up to 10 citations (max 10 embeds)."""
+    embeds: list[discord.Embed] = []
+    for lo in range(0, len(answer.citations), 10):
+        embed = discord.Embed(title=clip(f"Sources: {answer.question}", TITLE), colour=discord.Colour.dark_grey())
+        for c in answer.citations[lo : lo + 10]:
+            name = clip(f"[{c.n}] {c.title}", FIELD_NAME)
+            meta = ", ".join(x for x in (c.publisher, c.published) if x)
+            link = f"\n<{c.url}>" if c.url else ""
+            head = f"{plain(meta)}{link}\n"
+            embed.add_field(name=name, value=head + _quote(c.quote, FIELD_VALUE - len(head)), inline=False)
+        embeds.append(fit(embed))
+    return embeds[:10] or [discord.Embed(title="No sources", description="This answer cites nothing.")]
+
+
+def articles_embed(articles: Sequence[Article], page: int, per_page: int = 10) -> discord.Embed:
+    """One page of the corpus listing."""
+    pages = max(1, -(-len(articles) // per_page))
+    page = min(max(page, 0), pages - 1)
+    embed = discord.Embed(title=f"Articles held ({len(articles)})", colour=discord.Colour.dark_teal())
+    for a in articles[page * per_page : (page + 1) * per_page]:
+        meta = " · ".join(x for x in (a.publisher, a.published) if x) or "—"
+        link = f"\n<{a.url}>" if a.url else ""
+        embed.add_field(name=clip(a.title or a.id, FIELD_NAME), value=clip(plain(meta) + link, FIELD_VALUE),
+                        inline=False)
+    embed.set_footer(text=f"Page {page + 1}/{pages}")
+    return fit(embed)
+
+
+def report_embed(report, *, title: str = "Reload finished") -> discord.Embed:  # noqa: ANN001 - IngestReport
+    """What a reload or an /add did, with each failure and its reason."""
+    embed = discord.Embed(title=title, colour=discord.Colour.red() if report.failed else discord.Colour.green())
+    for name in ("added", "updated", "unchanged", "removed"):
+        ids = getattr(report, name)
+        value = clip(", ".join(ids), 300) if ids else "—"
+        embed.add_field(name=f"{name.capitalize()}: {len(ids)}", value=plain(value), inline=False)
+    failures = "\n".join(f"• {plain(f.source)}: {plain(f.reason)}" for f in report.failed) or "—"
+    embed.add_field(name=f"Failed: {len(report.failed)}", value=clip(failures, FIELD_VALUE), inline=False)
+    embed.set_footer(text=f"{report.articles} articles, {report.chunks} passages · {report.seconds:.1f}s")
+    return fit(embed)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Trim an embed until it is within every Discord limit (fields last-first, then description)."""
+    while len(embed) > TOTAL and len(embed.fields) > 1:
+        last = embed.fields[-1]
+        embed.remove_field(len(embed.fields) - 1)
+        if len(embed) + len(last.name) + 40 <= TOTAL:
+            embed.add_field(name=last.name, value=clip(last.value, max(20, TOTAL - len(embed) - len(last.name) - 5),
+                                                       SEE_SOURCES), inline=False)
+            break
+    if len(embed) > TOTAL and embed.description:
+        embed.description = clip(embed.description, max(0, len(embed.description) - (len(embed) - TOTAL)),
+                                 SEE_SOURCES)
+    return embed
+
+
+def _side_name(side: Side) -> str:
+    label = f"Answer: {side.answer}" if side.answer is not None else STANCES[side.stance]
+    return f"{label} — {side.speaker}" if side.speaker else label
+
+
+def _side_value(side: Side, by_n: dict[int, Citation]) -> str:
+    context = ", ".join(x for x in (f"to {side.audience}" if side.audience else "", side.when or "") if x)
+    lines = [f"*{plain(context)}*"] if context else []
+    budget = FIELD_VALUE - sum(len(x) + 1 for x in lines)
+    for n in side.citations:
+        c = by_n.get(n)
+        if c is None:
+            continue
+        line = _quote(c.quote, min(400, budget - 6 - len(str(n)))) + f" [{n}]"
+        if len(line) + 1 > budget:
+            lines.append(SEE_SOURCES)
+            break
+        lines.append(line)
+        budget -= len(line) + 1
+    return clip("\n".join(lines) or plain(side.text), FIELD_VALUE, SEE_SOURCES)
+
+
+def _quote(text: str, limit: int) -> str:
+    return "> " + clip(plain(" ".join(text.split())), max(10, limit - 2), SEE_SOURCES)
+
+
+def _sources(citations: list[Citation]) -> str:
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.article_id, []).append(c)
+    lines = []
+    for cs in groups.values():
+        c = cs[0]
+        refs = "".join(f"[{x.n}]" for x in cs)
+        meta = ", ".join(x for x in (c.publisher, c.published) if x)
+        title = plain(clip(c.title, 120))
+        link = f"[{title}](<{c.url}>)" if c.url else title
+        lines.append(f"{refs} {link}" + (f" — {plain(meta)}" if meta else ""))
+    return clip("\n".join(lines), FIELD_VALUE, SEE_SOURCES)

@@ -1,0 +1,47 @@
+"""Starts the real bot against the Discord emulator, with its own corpus and store in a temp folder."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.client import NewsBot
+from newsbot.service import NewsService
+from newsbot.settings import Settings
+from tests.discord_emulator import DiscordEmulator
+from tests.engine_helpers import SEED
+
+
+def bot_settings(tmp: Path, **overrides: object) -> Settings:
+    corpus = tmp / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED, corpus / SEED.name)
+    values = {"data_dir": tmp / "data", "corpus_dir": corpus, "feedback_db": tmp / "data" / "bot.sqlite3",
+              "answer_mode": "extractive", "cooldown_seconds": 0.0, **overrides}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, emulator: DiscordEmulator | None = None) -> AsyncIterator[
+        tuple[NewsBot, DiscordEmulator]]:
+    """The bot connected to a (new or given) emulator; closed and stopped on exit."""
+    emu = emulator or DiscordEmulator()
+    if emulator is None:
+        await emu.start()
+    emu.install()
+    settings = settings.model_copy(update={"discord_guild_id": int(emu.guild_id)})
+    bot = NewsBot(settings, NewsService(settings))
+    task = asyncio.create_task(bot.start("emulator-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 60)
+        yield bot, emu
+    finally:
+        await bot.close()
+        task.cancel()
+        if emulator is None:
+            await emu.stop()
+        else:
+            emu.uninstall()
