@@ -230,3 +230,42 @@ async def test_configured_forum_posts_are_answered_without_being_asked(tmp_path:
         answer = await emu.wait_for(lambda: next((s for s in emu.sent if s.embeds), None))
         assert answer.channel_id == thread["id"] and "Contested" in answer.embeds[0]["title"]
     await emu.stop()
+
+
+async def test_twenty_concurrent_asks_during_a_reload_all_get_answers(live) -> None:
+    bot, emu = live
+    corpus = bot.settings.corpus_dir
+    for i in range(60):
+        (corpus / f"filler-{i}.md").write_text(
+            f"---\ntitle: Filler {i}\npublisher: Wire\n---\n" + f"Council meeting {i} discussed roads and parks. " * 30)
+    try:
+        reload = await emu.slash("reload", user="mod")
+        await emu.wait_for(lambda: bot.service.reloading, timeout=30)
+        asks = [await emu.slash("ask", {"question": SEED_QUESTION}, user=("alice", "bob")[i % 2]) for i in range(20)]
+        replies = [await emu.final(it, timeout=60) for it in asks]
+        assert all("Contested" in r.embeds[0]["title"] for r in replies)
+        report = await emu.final(reload, timeout=120)
+        assert "Added: 60" in str(report.embeds)
+        second = await emu.final(await emu.slash("reload", user="mod"), timeout=60)
+        assert "Unchanged: 61" in str(second.embeds)
+    finally:
+        for i in range(60):
+            (corpus / f"filler-{i}.md").unlink()
+        await emu.final(await emu.slash("reload", user="admin"), timeout=120)
+
+
+async def test_a_second_reload_while_one_runs_is_told_so(live) -> None:
+    bot, emu = live
+    corpus = bot.settings.corpus_dir
+    for i in range(40):
+        (corpus / f"slow-{i}.md").write_text(f"---\ntitle: Slow {i}\n---\n" + f"Item {i} about bridges. " * 40)
+    try:
+        first = await emu.slash("reload", user="mod")
+        await emu.wait_for(lambda: bot.reload_lock.locked(), timeout=30)
+        busy = await emu.final(await emu.slash("reload", user="admin"))
+        assert busy.ephemeral and "already running" in busy.content
+        await emu.final(first, timeout=120)
+    finally:
+        for i in range(40):
+            (corpus / f"slow-{i}.md").unlink()
+        await emu.final(await emu.slash("reload", user="admin"), timeout=120)

@@ -198,9 +198,17 @@ class DiscordEmulator:
         return record
 
     async def wait_for(self, predicate, timeout: float = 20.0):  # noqa: ANN001, ANN201
-        """Wait until ``predicate()`` returns something truthy; return it."""
-        async with self._changed:
-            result = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        """Wait until ``predicate()`` returns something truthy (re-checked on every call and every 20 ms)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (result := predicate()):
+            if loop.time() > deadline:
+                raise TimeoutError(f"emulator: condition not met within {timeout} s")
+            async with self._changed:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), 0.02)
+                except TimeoutError:
+                    pass
         return result
 
     async def replies(self, interaction: Interaction, count: int = 1, timeout: float = 30.0) -> list[Sent]:
