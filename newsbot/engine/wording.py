@@ -44,6 +44,15 @@ class CitationBook:
             ))
         return self._index[key]
 
+    def cite_citation(self, citation: Citation) -> int:
+        """Re-number a citation from another answer into this book."""
+        key = (citation.article_id, citation.start, citation.end)
+        if key not in self._index:
+            n = len(self.citations) + 1
+            self._index[key] = n
+            self.citations.append(citation.model_copy(update={"n": n}))
+        return self._index[key]
+
 
 def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook) -> Side:
     """One side: its speaker, to whom and when, its statement and its citations."""
