@@ -94,6 +94,28 @@ class NewsBot(discord.Client):
             if task is not None:
                 self.in_flight.discard(task)
 
+    async def stream_answer(self, question: str, user_id: int | None, message: discord.WebhookMessage) -> None:
+        """LLM mode: edit ``message`` with the model's draft at most once a second, then the verified answer."""
+        from newsbot.llm import stream_llm
+        from newsbot.service import clean_question
+
+        question = clean_question(question)
+        evidence = await asyncio.to_thread(self.service.retrieve, question)
+        draft, last, final = "", 0.0, None
+        async for item in stream_llm(question, evidence, self.settings):
+            if isinstance(item, str):
+                draft += item
+                if time.monotonic() - last >= 1.0:
+                    last = time.monotonic()
+                    await message.edit(content=clip("✍️ Drafting (unverified)…\n" + plain(draft), CONTENT),
+                                       allowed_mentions=NONE)
+            else:
+                final = item
+        assert final is not None
+        answer_id = await asyncio.to_thread(self.store.save_answer, final, user_id)
+        await message.edit(content=None, embed=answer_embed(final, answer_id=answer_id),
+                           view=answer_view(answer_id, has_sources=bool(final.citations)), allowed_mentions=NONE)
+
     def cooldown_message(self, user_id: int) -> str | None:
         left = self.cooldown.retry_after(user_id)
         return f"Please wait {left:.0f} s before asking again." if left > 0 else None

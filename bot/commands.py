@@ -51,6 +51,10 @@ def register(bot: NewsBot) -> None:
             return
         await interaction.response.defer(thinking=True)  # Discord's 3-second deadline
         try:
+            if bot.settings.effective_mode() == "llm":
+                message = await interaction.followup.send("✍️ Thinking…", wait=True, allowed_mentions=NONE)
+                await bot.stream_answer(question, interaction.user.id, message)
+                return
             embed, view = await bot.answer(question, interaction.user.id)
         except QuestionError as exc:
             await interaction.followup.send(clip(str(exc), CONTENT), allowed_mentions=NONE)

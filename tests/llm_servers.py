@@ -118,3 +118,14 @@ def llama_server() -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def cite_where_found(body: dict, quotes: list[tuple[str, str, str]]) -> str:
+    """A JSON answer citing each (stance, speaker, quote) from whichever numbered passage holds it."""
+    blocks = body["messages"][-1]["content"].split("\n\n[")
+    sides = []
+    for stance, speaker, quote in quotes:
+        where = next((n for n, block in enumerate(blocks, 1) if quote[:40] in block), 99)
+        sides.append({"stance": stance, "speaker": speaker, "statement": f"{speaker} says so",
+                      "evidence": [{"passage": where, "quote": quote}]})
+    return json.dumps({"verdict": "contested", "sides": sides})

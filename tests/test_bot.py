@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -269,3 +270,37 @@ async def test_a_second_reload_while_one_runs_is_told_so(live) -> None:
         for i in range(40):
             (corpus / f"slow-{i}.md").unlink()
         await emu.final(await emu.slash("reload", user="admin"), timeout=120)
+
+
+async def test_llm_mode_edits_the_answer_progressively_then_shows_the_verified_one(tmp_path: Path) -> None:
+    from tests.llm_servers import ScriptedServer
+    from tests.test_llm import EIS, ZEL
+
+    server = ScriptedServer()
+
+    def stream(body: dict) -> tuple[int, str]:
+        passages = body["messages"][1]["content"].split("\n\n[")
+        where = next(n for n, block in enumerate(passages, 1) if ZEL[:40] in block)
+        sides = [{"stance": "supports", "speaker": "Zelensky", "statement": "yes",
+                  "evidence": [{"passage": where, "quote": ZEL}]},
+                 {"stance": "refutes", "speaker": "Eismont", "statement": "no",
+                  "evidence": [{"passage": 99, "quote": EIS}]}]
+        content = json.dumps({"verdict": "contested", "sides": sides})
+        chunks = [content[i : i + 40] for i in range(0, len(content), 40)]
+        events = "".join("data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0,
+                                                 "model": "local", "choices": [{"index": 0, "delta": {"content": c},
+                                                                                "finish_reason": None}]}) + "\n\n"
+                         for c in chunks)
+        return 200, events + "data: [DONE]\n\n"
+
+    server.reply = stream
+    settings = bot_settings(tmp_path, llm_base_url=server.url, llm_model="local", answer_mode="llm")
+    try:
+        async with running_bot(settings) as (_, emu):
+            it = await emu.slash("ask", {"question": SEED_QUESTION})
+            final = await emu.wait_for(lambda: next((s for s in it.sent if s.embeds), None), timeout=60)
+            assert it.sent[0].content.startswith("✍️")
+            assert "Contested" in final.embeds[0]["title"] and "llm answer" in final.embeds[0]["footer"]["text"]
+            _no_pings(it.sent[0])
+    finally:
+        server.close()

@@ -187,3 +187,21 @@ def test_real_local_model_streams_text_then_the_verified_answer(llama: str) -> N
     final = items[-1]
     assert final.verdict is Verdict.CONTESTED
     _exact(final)
+
+
+def test_cli_ask_mode_llm_uses_the_configured_endpoint(server: ScriptedServer, tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from newsbot.cli import cli
+    from tests.llm_servers import cite_where_found
+
+    server.reply = lambda body: (200, chat_reply(cite_where_found(
+        body, [("supports", "Volodymyr Zelensky", ZEL), ("refutes", "Natalya Eismont", EIS)])))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NEWSBOT_LLM_BASE_URL", server.url)
+    monkeypatch.setenv("NEWSBOT_LLM_MODEL", "local")
+    result = CliRunner().invoke(cli, ["ask", "--mode", "llm", "--json", QUESTION], catch_exceptions=False)
+    answer = json.loads(result.stdout)
+    assert answer["mode"] == "llm" and answer["verdict"] == "contested" and answer["repairs"] == []
+    assert answer["prompt_version"] == "answer-v1" and len(server.requests) == 1
