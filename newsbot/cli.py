@@ -213,3 +213,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+from newsbot.evaluation.cli import bench, eval_group  # noqa: E402 - registered after the core commands
+
+cli.add_command(eval_group, "eval")
+cli.add_command(bench)

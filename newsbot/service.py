@@ -68,10 +68,10 @@ class NewsService:
         return chunk_article(article, size=self.settings.chunk_size, overlap=self.settings.chunk_overlap)
 
     # --- questions ----------------------------------------------------------
-    def retrieve(self, question: str) -> list[Evidence]:
-        """The passages the answer will be composed from, best first."""
+    def retrieve(self, question: str, *, k: int | None = None) -> list[Evidence]:
+        """The passages the answer will be composed from, best first (``k`` deeper for evaluation)."""
         _, retriever = self._open()
-        return retriever.search(clean_question(question))
+        return retriever.search(clean_question(question), k)
 
     def ask(self, question: str, *, mode: str | None = None) -> Answer:
         """Answer ``question`` from the corpus: extractive by default, LLM when configured."""

@@ -82,6 +82,11 @@ class _Base(EmbeddingFunction[Documents], LangChainEmbeddings):
                 self._cache.popitem(last=False)
         return vector
 
+    def clear_query_cache(self) -> None:
+        """Forget cached question vectors (benchmarks time the uncached path)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     # Chroma's face
     def __call__(self, input: Documents) -> ChromaEmbeddings:  # noqa: A002 - Chroma's signature
         return [np.asarray(v, dtype=np.float32) for v in self.embed_documents(list(input))]

@@ -9,6 +9,7 @@ chunks of one article; the rest fill up after.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 
@@ -20,6 +21,7 @@ from retrieval.embeddings import Embedder
 from retrieval.store import CorpusStore
 
 RRF_K = 60
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class _LexicalIndex:
