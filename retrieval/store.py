@@ -27,6 +27,7 @@ from retrieval.loaders import LoadFailure
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
+REFRESH_SECONDS = 2.0
 
 
 class ReloadInProgress(RuntimeError):
@@ -85,12 +86,14 @@ class CorpusStore:
         self._sync_lock = threading.Lock()
         self._live: Generation | None = None
         self._meta: dict = {}
+        self._refreshed = 0.0
         self.refresh()
         self._collect_garbage()
 
     # --- reading ----------------------------------------------------------
     def refresh(self) -> bool:
         """Re-read the registry (another process may have switched); True if the live generation changed."""
+        self._refreshed = time.monotonic()
         meta = dict(self.client.get_collection(f"{self.prefix}_registry", embedding_function=self.embedder).metadata or {})
         name = meta.get("active") or None
         with self._swap:
@@ -102,7 +105,12 @@ class CorpusStore:
             return True
 
     def live(self) -> Generation | None:
-        """The generation to read from; check the embedding model first."""
+        """The generation to read from; check the embedding model first.
+
+        In server mode another process may switch generations: the registry is re-read every few seconds.
+        """
+        if self.mode == "server" and time.monotonic() - self._refreshed > REFRESH_SECONDS:
+            self.refresh()
         with self._swap:
             live, model = self._live, self._meta.get("model")
         if live is not None and model and model != self.embedder.model_id:
