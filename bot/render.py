@@ -34,6 +34,11 @@ def clip(text: str, limit: int, tail: str = "…") -> str:
     return text if len(text) <= limit else text[: max(0, limit - len(tail))].rstrip() + tail
 
 
+def inert(text: str) -> str:
+    """Mentions defused (for titles, where markdown is not rendered)."""
+    return discord.utils.escape_mentions(text)
+
+
 def plain(text: str) -> str:
     """User or article text made inert for Discord markdown: no mentions, no formatting tricks."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
@@ -42,7 +47,7 @@ def plain(text: str) -> str:
 def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Embed:
     """The answer: coloured verdict title, summary, one field per side, numbered sources."""
     label, colour = VERDICTS[answer.verdict]
-    embed = discord.Embed(title=clip(f"{label}: {answer.question}", TITLE), colour=colour,
+    embed = discord.Embed(title=clip(f"{label}: {inert(answer.question)}", TITLE), colour=colour,
                           description=clip(plain(answer.summary), DESCRIPTION))
     by_n = {c.n: c for c in answer.citations}
     for side in answer.sides[: FIELDS - 2]:
@@ -60,7 +65,7 @@ def sources_embeds(answer: Answer) -> list[discord.Embed]:
     """The full quotes for the Sources button: one embed per up to 10 citations (max 10 embeds)."""
     embeds: list[discord.Embed] = []
     for lo in range(0, len(answer.citations), 10):
-        embed = discord.Embed(title=clip(f"Sources: {answer.question}", TITLE), colour=discord.Colour.dark_grey())
+        embed = discord.Embed(title=clip(f"Sources: {inert(answer.question)}", TITLE), colour=discord.Colour.dark_grey())
         for c in answer.citations[lo : lo + 10]:
             name = clip(f"[{c.n}] {c.title}", FIELD_NAME)
             meta = ", ".join(x for x in (c.publisher, c.published) if x)

@@ -25,7 +25,8 @@ def bot_settings(tmp: Path, **overrides: object) -> Settings:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, emulator: DiscordEmulator | None = None) -> AsyncIterator[
+async def running_bot(settings: Settings, emulator: DiscordEmulator | None = None, *,
+                      token: str = "emulator-token") -> AsyncIterator[
         tuple[NewsBot, DiscordEmulator]]:
     """The bot connected to a (new or given) emulator; closed and stopped on exit."""
     emu = emulator or DiscordEmulator()
@@ -34,7 +35,7 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
     emu.install()
     settings = settings.model_copy(update={"discord_guild_id": int(emu.guild_id)})
     bot = NewsBot(settings, NewsService(settings))
-    task = asyncio.create_task(bot.start("emulator-token"))
+    task = asyncio.create_task(bot.start(token))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 60)
         yield bot, emu
