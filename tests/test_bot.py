@@ -304,3 +304,32 @@ async def test_llm_mode_edits_the_answer_progressively_then_shows_the_verified_o
             _no_pings(it.sent[0])
     finally:
         server.close()
+
+
+async def test_secrets_never_reach_logs_or_messages(tmp_path: Path, caplog) -> None:
+    import logging
+
+    token, key = "FAKE-DISCORD-TOKEN-7f3a9", "sk-FAKE-LLM-KEY-55e1"
+    settings = bot_settings(tmp_path, llm_api_key=key, llm_base_url="http://127.0.0.1:9/v1", answer_mode="extractive")
+    caplog.set_level(logging.DEBUG)
+    async with running_bot(settings, token=token) as (bot, emu):
+        await emu.final(await emu.slash("ask", {"question": SEED_QUESTION}))
+        await emu.final(await emu.slash("status"))
+        await emu.final(await emu.slash("reload", user="admin"), timeout=60)
+        assert emu.identify is not None and emu.identify["token"] == token  # it was really used
+        sent = json.dumps([s.body for s in emu.sent])
+    logs = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    for secret in (token, key):
+        assert secret not in logs and secret not in sent and secret not in repr(settings) and secret not in str(settings)
+
+
+async def test_forged_members_cannot_run_any_moderator_command(live) -> None:
+    bot, emu = live
+    generation = bot.service.stats().generation
+    forged = emu.member("bob") | {"permissions": "0", "roles": []}
+    role_forged = emu.member("bob") | {"permissions": "0", "roles": ["999999999999999999"]}
+    for member in (forged, role_forged):
+        for name, options in (("reload", {}), ("add", {"file": ("x.md", b"---\ntitle: X\n---\nText.")})):
+            refused = await emu.final(await emu.slash(name, options, member_override=member))
+            assert refused.ephemeral and "only moderators" in refused.content
+    assert bot.service.stats().generation == generation
