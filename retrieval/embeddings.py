@@ -29,7 +29,7 @@ from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 from newsbot.settings import Settings
 
-BATCH = 32
+BATCH = 16
 MAX_TOKENS = 256
 
 
