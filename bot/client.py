@@ -10,10 +10,12 @@ the event loop never waits on embedding or Chroma. Every message is sent with
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import secrets
 import time
+from collections.abc import Iterator
 
 import discord
 from discord import app_commands
@@ -26,6 +28,7 @@ from newsbot.settings import Settings
 
 log = logging.getLogger("newsbot.bot")
 NONE = discord.AllowedMentions.none()
+GRACE_SECONDS = 10.0
 
 
 class Cooldown:
@@ -81,18 +84,23 @@ class NewsBot(discord.Client):
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
 
     # --- answering -------------------------------------------------------
-    async def answer(self, question: str, user_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The embed and buttons for ``question`` (QuestionError for an unusable question)."""
+    @contextlib.contextmanager
+    def in_flight_work(self) -> Iterator[None]:
+        """Marks the current task as answering someone, so a graceful stop waits for it."""
         task = asyncio.current_task()
         if task is not None:
             self.in_flight.add(task)
         try:
-            answer = await asyncio.to_thread(self.service.ask, question)
-            answer_id = await asyncio.to_thread(self.store.save_answer, answer, user_id)
-            return answer_embed(answer, answer_id=answer_id), answer_view(answer_id, has_sources=bool(answer.citations))
+            yield
         finally:
             if task is not None:
                 self.in_flight.discard(task)
+
+    async def answer(self, question: str, user_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The embed and buttons for ``question`` (QuestionError for an unusable question)."""
+        answer = await asyncio.to_thread(self.service.ask, question)
+        answer_id = await asyncio.to_thread(self.store.save_answer, answer, user_id)
+        return answer_embed(answer, answer_id=answer_id), answer_view(answer_id, has_sources=bool(answer.citations))
 
     async def stream_answer(self, question: str, user_id: int | None, message: discord.WebhookMessage) -> None:
         """LLM mode: edit ``message`` with the model's draft at most once a second, then the verified answer."""
@@ -136,7 +144,8 @@ class NewsBot(discord.Client):
         question = re.sub(rf"<@!?{self.user.id}>", " ", message.content).strip()
         if history:
             question = with_context(question, history)
-        await self.reply_to(message, question)
+        with self.in_flight_work():
+            await self.reply_to(message, question)
         if history is not None and isinstance(channel, discord.Thread):
             await asyncio.to_thread(self.store.add_to_thread, channel.id, question)
 
@@ -169,12 +178,17 @@ class NewsBot(discord.Client):
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     async def close(self) -> None:
-        """Let in-flight answers finish (up to 10 s), then close the gateway and the store."""
+        """Let in-flight answers finish (up to 10 s), then close the gateway, the store and the service."""
+        if self.is_closed():
+            return
         pending = [t for t in self.in_flight if t is not asyncio.current_task()]
         if pending:
-            await asyncio.wait(pending, timeout=10)
+            log.info("stopping: waiting for %d answers in flight", len(pending))
+            await asyncio.wait(pending, timeout=GRACE_SECONDS)
         await super().close()
         await asyncio.to_thread(self.store.close)
+        await asyncio.to_thread(self.service.close)
+        log.info("stopped cleanly")
 
 
 def apology(exc: BaseException) -> str:

@@ -45,6 +45,10 @@ def register(bot: NewsBot) -> None:
     @tree.command(name="ask", description="Ask a question about the news corpus; get a balanced, cited answer.")
     @app_commands.describe(question="What do you want to know? e.g. Did Lukashenko apologize?")
     async def ask(interaction: discord.Interaction, question: str) -> None:
+        with bot.in_flight_work():
+            await _ask(interaction, question)
+
+    async def _ask(interaction: discord.Interaction, question: str) -> None:
         wait = bot.cooldown_message(interaction.user.id)
         if wait:
             await interaction.response.send_message(wait, ephemeral=True, allowed_mentions=NONE)

@@ -19,6 +19,12 @@ from newsbot.settings import Settings
 
 def build(settings: Settings) -> NewsBot:
     """The client: sharded (AutoShardedClient behaviour) when NEWSBOT_SHARD_COUNT is set."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        import yarl
+
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
     if settings.shard_count:
         return ShardedNewsBot(settings, shard_count=settings.shard_count)
     return NewsBot(settings)
@@ -30,12 +36,19 @@ class ShardedNewsBot(NewsBot, discord.AutoShardedClient):
 
 async def _main(settings: Settings) -> None:
     bot = build(settings)
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(sig, stop.set)
     assert settings.discord_token is not None
-    async with bot:
-        await bot.start(settings.discord_token.get_secret_value())
+    runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    await bot.close()  # graceful: answers in flight finish first
+    stopper.cancel()
+    if runner.done() and runner.exception() is not None:
+        raise runner.exception()  # type: ignore[misc]
+    runner.cancel()
 
 
 def run(settings: Settings) -> None:

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     cooldown_seconds: float = 10.0
     feedback_db: Path = Field(default=PROJECT_ROOT / "data" / "feedback.sqlite3")
     shard_count: int | None = Field(default=None, description="Set to use AutoShardedClient.")
+    discord_api_base: str | None = Field(default=None, description="Another Discord REST base (a proxy or emulator).")
+    discord_gateway_url: str | None = Field(default=None, description="Another gateway URL (a proxy or emulator).")
 
     log_level: str = "INFO"
 
