@@ -35,6 +35,18 @@ def _service(settings: Settings):  # noqa: ANN202 - imported lazily: chromadb is
     return NewsService(settings)
 
 
+@contextmanager
+def _opened(settings: Settings) -> Iterator:
+    """The service, closed afterwards; any failure becomes one error line and exit status 2."""
+    service = _service(settings)
+    try:
+        yield service
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+        _fail(exc)
+    finally:
+        service.close()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug) on stderr.")
 @click.pass_context
@@ -108,13 +120,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebu
 @click.pass_obj
 def corpus(settings: Settings, as_json: bool) -> None:
     """List the articles held."""
-    service = _service(settings)
-    try:
+    with _opened(settings) as service:
         articles = service.articles()
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc)
-    finally:
-        service.close()
     if as_json:
         rows = [{k: getattr(a, k) for k in ("id", "title", "publisher", "published", "url", "language")}
                 for a in articles]
@@ -132,13 +139,8 @@ def corpus(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def status(settings: Settings) -> None:
     """Article and chunk counts, last reload, embedding model and answer mode."""
-    service = _service(settings)
-    try:
+    with _opened(settings) as service:
         stats = service.stats()
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc)
-    finally:
-        service.close()
     data = {**stats.__dict__, "answer_mode": settings.effective_mode()}
     click.echo(json.dumps(data, indent=2, default=str))
 

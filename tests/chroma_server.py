@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.llm_servers import free_port
+from tests.llm_servers import free_port, stop_process
 
 
 def chroma_cli() -> str | None:
@@ -42,8 +42,4 @@ def chroma_server(path: Path) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsbot.cli import cli
-from tests.engine_helpers import ROOT, SEED, seed_article
+from tests.engine_helpers import SEED, seed_article
 
 SEED_QUESTION = "Did Lukashenko apologize?"
 

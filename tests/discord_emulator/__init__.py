@@ -7,6 +7,7 @@ test act as users: run a slash command, click a button, post a message.
 See ``tests/discord_emulator/README.md`` for how to test a new command.
 """
 
-from tests.discord_emulator.server import Call, DiscordEmulator, Sent
+from tests.discord_emulator.records import Call, Sent
+from tests.discord_emulator.server import DiscordEmulator
 
 __all__ = ["Call", "DiscordEmulator", "Sent"]

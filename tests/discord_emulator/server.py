@@ -4,64 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 from aiohttp import WSMsgType, web
 
 from tests.discord_emulator import payloads as P
-
-JSON = "application/json"  # exactly: discord.py rejects "; charset=utf-8"
-
-
-@dataclass
-class Call:
-    """One REST request the bot made."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
+from tests.discord_emulator.records import Call, Interaction, Sent
+from tests.discord_emulator.rest import RestRoutes
 
 
-@dataclass
-class Sent:
-    """A message the bot sent or edited, however it got there."""
-
-    kind: str  # "channel", "response", "followup", "edit"
-    channel_id: str
-    message: dict[str, Any]
-    body: dict[str, Any]
-    token: str | None = None
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool((self.body.get("flags") or 0) & 64)
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return self.message.get("embeds") or []
-
-    @property
-    def content(self) -> str:
-        return self.message.get("content") or ""
-
-    def custom_ids(self) -> list[str]:
-        return [c.get("custom_id", "") for row in self.message.get("components") or [] for c in row.get("components", [])]
-
-
-@dataclass
-class Interaction:
-    id: str
-    token: str
-    channel_id: str
-    original: str | None = None
-    sent: list[Sent] = field(default_factory=list)
-
-
-class DiscordEmulator:
+class DiscordEmulator(RestRoutes):
     """Gateway + REST on 127.0.0.1; ``install()`` points discord.py at it."""
 
     def __init__(self) -> None:
@@ -267,141 +220,3 @@ class DiscordEmulator:
     async def _attachment(self, request: web.Request) -> web.Response:
         data = self.attachments.get(request.match_info["name"])
         return web.Response(body=data, content_type="text/markdown") if data is not None else web.Response(status=404)
-
-    # --- REST --------------------------------------------------------------
-    async def _rest(self, request: web.Request) -> web.Response:
-        path = request.match_info["tail"]
-        body: Any = None
-        if request.content_type == "multipart/form-data":
-            form = await request.post()
-            body = json.loads(form.get("payload_json", "{}"))  # type: ignore[arg-type]
-        elif request.can_read_body:
-            raw = await request.read()
-            body = json.loads(raw) if raw else None
-        self.calls.append(Call(request.method, path, dict(request.query), body))
-        try:
-            status, payload = self._route(request.method, path, body or {})
-        finally:
-            await self._notify()
-        if status == 204:
-            return web.Response(status=204)
-        return web.Response(status=status, body=json.dumps(payload).encode(), content_type=JSON)
-
-    def _route(self, method: str, path: str, body: dict) -> tuple[int, Any]:  # noqa: C901, PLR0911
-        m = re.fullmatch
-        if path == "users/@me":
-            return 200, self.bot
-        if path == "oauth2/applications/@me":
-            return 200, {"id": self.app_id, "name": "newsbot", "description": "", "icon": None, "bot_public": True,
-                         "bot_require_code_grant": False, "owner": self.users["admin"], "verify_key": "0" * 64,
-                         "flags": 0}
-        if path in ("gateway", "gateway/bot"):
-            return 200, {"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
-                         "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
-                                                 "max_concurrency": 1}}
-        if (hit := m(r"applications/\d+(?:/guilds/\d+)?/commands", path)) and method == "PUT":
-            out = []
-            for cmd in body:
-                cmd = {**cmd, "id": self.commands.get(cmd["name"], {}).get("id") or P.snowflake(),
-                       "application_id": self.app_id, "version": P.snowflake()}
-                self.commands[cmd["name"]] = cmd
-                out.append(cmd)
-            return 200, out
-        if m(r"applications/\d+(?:/guilds/\d+)?/commands", path):
-            return 200, list(self.commands.values())
-        if hit := m(r"interactions/(\d+)/([^/]+)/callback", path):
-            return self._callback(hit.group(2), body)
-        if hit := m(r"webhooks/\d+/([^/]+)", path):
-            return self._followup(hit.group(1), body) if method == "POST" else (405, {})
-        if hit := m(r"webhooks/\d+/([^/]+)/messages/([^/]+)", path):
-            return self._webhook_message(method, hit.group(1), hit.group(2), body)
-        if hit := m(r"channels/(\d+)/messages", path):
-            return (200, self._store("channel", hit.group(1), body)) if method == "POST" else (200, [])
-        if hit := m(r"channels/(\d+)/messages/(\d+)", path):
-            return self._edit_channel_message(method, hit.group(1), hit.group(2), body)
-        if hit := m(r"channels/(\d+)/messages/(\d+)/threads", path):
-            return 201, self._thread(hit.group(1), body)
-        if hit := m(r"channels/(\d+)/threads", path):
-            return 201, self._thread(hit.group(1), body)
-        if hit := m(r"channels/(\d+)", path):
-            chan = self.channels.get(hit.group(1))
-            return (200, chan) if chan else (404, {"message": "Unknown Channel", "code": 10003})
-        if m(r"channels/\d+/typing", path):
-            return 204, None
-        return 404, {"message": f"emulator has no route {method} {path}", "code": 0}
-
-    def _message(self, channel_id: str, body: dict, mid: str | None = None) -> dict[str, Any]:
-        msg = P.message(mid or P.snowflake(), channel_id, self.bot, body, self.guild_id)
-        self.messages[msg["id"]] = msg
-        return msg
-
-    def _store(self, kind: str, channel_id: str, body: dict, token: str | None = None) -> dict[str, Any]:
-        msg = self._message(channel_id, body)
-        sent = Sent(kind, channel_id, msg, body, token)
-        self.sent.append(sent)
-        if token in self.interactions:
-            self.interactions[token].sent.append(sent)
-        return msg
-
-    def _callback(self, token: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown interaction", "code": 10062}
-        ctype, data = body.get("type"), body.get("data") or {}
-        message = None
-        if ctype in (4, 5):
-            message = self._store("response", record.channel_id, data if ctype == 4 else {**data, "content": ""},
-                                  token)
-            if ctype == 5:
-                record.sent.pop()  # a deferral is not a reply; its later edit is
-                self.sent.pop()
-            record.original = message["id"]
-        elif ctype == 7:
-            message = self._store("update", record.channel_id, data, token)
-        resource = {"type": ctype, "message": message} if message else {"type": ctype}
-        return 200, {"interaction": {"id": record.id, "type": 2, "response_message_id": record.original,
-                                     "response_message_loading": ctype == 5,
-                                     "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
-                     "resource": resource}
-
-    def _followup(self, token: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
-        return 200, self._store("followup", record.channel_id, body, token)
-
-    def _webhook_message(self, method: str, token: str, mid: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
-        mid = record.original if mid == "@original" else mid
-        if mid is None or mid not in self.messages:
-            return 404, {"message": "Unknown Message", "code": 10008}
-        if method == "GET":
-            return 200, self.messages[mid]
-        if method == "DELETE":
-            return 204, None
-        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components",
-                                                                              "flags")}}
-        self.messages[mid] = msg
-        sent = Sent("edit", record.channel_id, msg, body, token)
-        self.sent.append(sent)
-        record.sent.append(sent)
-        return 200, msg
-
-    def _edit_channel_message(self, method: str, channel_id: str, mid: str, body: dict) -> tuple[int, Any]:
-        if mid not in self.messages:
-            return 404, {"message": "Unknown Message", "code": 10008}
-        if method == "GET":
-            return 200, self.messages[mid]
-        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
-        self.messages[mid] = msg
-        self.sent.append(Sent("edit", channel_id, msg, body))
-        return 200, msg
-
-    def _thread(self, parent_id: str, body: dict) -> dict[str, Any]:
-        thread = P.channel(P.snowflake(), self.guild_id, body.get("name", "thread"), ctype=11, parent_id=parent_id)
-        thread["owner_id"] = self.app_id
-        self.channels[thread["id"]] = thread
-        asyncio.get_running_loop().create_task(self.dispatch("THREAD_CREATE", {**thread, "newly_created": True}))
-        return thread
