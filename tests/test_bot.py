@@ -333,3 +333,38 @@ async def test_forged_members_cannot_run_any_moderator_command(live) -> None:
             refused = await emu.final(await emu.slash(name, options, member_override=member))
             assert refused.ephemeral and "only moderators" in refused.content
     assert bot.service.stats().generation == generation
+
+
+async def test_moderator_adds_an_article_from_a_url(live) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = ("<html><head><title>Port strike ends</title><script>steal()</script></head><body><article>"
+            "<h1>Port strike ends</h1><p>" + "Dock workers ended their strike on Thursday after a pay deal. " * 8
+            + "</p></article></body></html>").encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bot, emu = live
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/news/port-strike"
+        done = await emu.final(await emu.slash("add", {"url": url}, user="mod"), timeout=60)
+        assert "Added: 1" in str(done.embeds)
+        added = next(a for a in bot.service.articles() if a.url == url)
+        assert added.title == "Port strike ends" and "steal()" not in added.text
+        bad = await emu.final(await emu.slash("add", {"url": "ftp://example.invalid/x"}, user="mod"))
+        assert "Nothing added" in str(bad.embeds) and "http" in str(bad.embeds)
+    finally:
+        server.shutdown()
+        await emu.final(await emu.slash("reload", user="admin"), timeout=60)
