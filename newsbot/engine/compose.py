@@ -21,6 +21,7 @@ from newsbot.engine.stance import (
     judge_yesno,
     names_context,
     paragraph_terms,
+    qualifiers_present,
     numbers_present,
     states_all_qualifiers,
     window_terms,
@@ -143,9 +144,11 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
         context = paragraph_terms(c.analysis, c.sentence)
-        if coverage(q, context) < LOOSE_COVERAGE or not q.numbers <= context:
+        if coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.entities) <= context:
             continue
         names = names_context(c.analysis, c.sentence)
+        if not qualifiers_present(q, names):
+            continue  # "women's singles" does not answer a question about men's singles
         strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)
         loose.append((c, coverage(q, names), strict))
     if not loose:

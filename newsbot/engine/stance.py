@@ -65,6 +65,12 @@ def paragraph_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str
     return analysis.paragraph_terms[s.paragraph]
 
 
+def qualifiers_present(question: Question, terms: frozenset[str]) -> bool:
+    """Every descriptive word of the question other than its relation word is stated (men's, singles, revenue)."""
+    rest = question.content - question.numbers - question.entities - ({question.focus} if question.focus else set())
+    return rest <= terms
+
+
 def states_all_qualifiers(question: Question, own: frozenset[str], names: frozenset[str] | None = None) -> bool:
     """A sentence that answers a value question names every name and number in it, and most other words.
 

@@ -59,7 +59,24 @@ class Value:
 
 
 def extract(question: Question, s: SentenceInfo) -> list[Value]:
-    """Typed candidate values in ``s`` for ``question.answer_type``."""
+    """Typed candidate values in ``s`` for ``question.answer_type``, minus those that belong to another year."""
+    return [v for v in _typed(question, s) if not _belongs_to_other_year(question, s, v)]
+
+
+def _belongs_to_other_year(question: Question, s: SentenceInfo, v: Value) -> bool:
+    """In "2021, Medvedev ; 2020, Thiem" asked about 2021, Thiem is 2020's: nearer another year than the asked one."""
+    asked = [i for i, t in enumerate(s.tokens) if term(t.text) in question.numbers and _YEAR_RE.fullmatch(t.text)]
+    if not asked:
+        return False
+    others = [i for i, t in enumerate(s.tokens) if _YEAR_RE.fullmatch(t.text) and term(t.text) not in question.numbers
+              and not (v.start <= t.start < v.end)]
+    if not others:
+        return False
+    at = _token_index(s, v.start)
+    return min(abs(at - i) for i in others) < min(abs(at - i) for i in asked)
+
+
+def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     kind = question.answer_type
     if kind == "date":
         return _dates(s)
