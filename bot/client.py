@@ -14,7 +14,9 @@ import contextlib
 import logging
 import re
 import secrets
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 
 import discord
@@ -29,6 +31,8 @@ from newsbot.settings import Settings
 log = logging.getLogger("newsbot.bot")
 NONE = discord.AllowedMentions.none()
 GRACE_SECONDS = 10.0
+WORKERS = 3  # one for a reload, two for questions: more threads only fight over the GIL on 2 cores
+SWITCH_INTERVAL = 0.001
 
 
 class Cooldown:
@@ -67,6 +71,12 @@ class NewsBot(discord.Client):
     async def setup_hook(self) -> None:
         """Start-up work runs once here (on_ready fires again after every reconnect)."""
         from bot.commands import register
+
+        # Blocking work runs in a few worker threads, and Python hands the GIL back to the event loop
+        # every millisecond: many concurrent questions then cannot starve the gateway heartbeat.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="newsbot-work"))
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
         register(self)
         self.add_dynamic_items(*DYNAMIC_ITEMS)

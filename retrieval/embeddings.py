@@ -142,6 +142,9 @@ class OnnxMiniLM(_Base):
             options.inter_op_num_threads = 1
             options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             options.log_severity_level = 3
+            # Idle worker threads sleep instead of spinning: on 2 cores a spinning pool starves the bot's
+            # event loop (and other sessions) for no measurable gain in throughput.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
             self._inputs = {i.name for i in session.get_inputs()}
             self._tokenizer = tokenizer
