@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import os
 import secrets
 import sys
 import time
@@ -59,6 +60,8 @@ class NewsBot(discord.Client):
         intents = discord.Intents.default()
         intents.message_content = True  # privileged: needed to read mentions, follow-ups and forum posts
         super().__init__(intents=intents, allowed_mentions=NONE, shard_count=shard_count)
+        if settings.embedding_threads == 0:  # leave a core to the event loop: it must answer Discord's heartbeats
+            settings = settings.model_copy(update={"embedding_threads": max(1, (os.cpu_count() or 2) - 1)})
         self.settings = settings
         self.service = service or NewsService(settings)
         self.store = BotStore(settings.feedback_db)

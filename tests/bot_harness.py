@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.client import NewsBot
-from newsbot.service import NewsService
 from newsbot.settings import Settings
 from tests.discord_emulator import DiscordEmulator
 from tests.engine_helpers import SEED
@@ -34,7 +33,7 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
         await emu.start()
     emu.install()
     settings = settings.model_copy(update={"discord_guild_id": int(emu.guild_id)})
-    bot = NewsBot(settings, NewsService(settings))
+    bot = NewsBot(settings)
     task = asyncio.create_task(bot.start(token))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 60)
