@@ -3,50 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import bot_settings, running_bot
+from tests.bot_harness import bot_settings
 from tests.discord_emulator import DiscordEmulator
 from tests.engine_helpers import ROOT
 
 SEED_QUESTION = "Did Lukashenko apologize?"
 
 
-async def _lag_probe(stop: asyncio.Event, worst: list[float]) -> None:
-    loop = asyncio.get_running_loop()
-    while not stop.is_set():
-        started = loop.time()
-        await asyncio.sleep(0.01)
-        worst[0] = max(worst[0], loop.time() - started - 0.01)
-
-
 @pytest.mark.slow
-async def test_fifty_concurrent_asks_during_a_reload_all_answered_without_loop_stalls(tmp_path: Path) -> None:
-    settings = bot_settings(tmp_path)
-    async with running_bot(settings) as (bot, emu):
-        for i in range(150):
-            (settings.corpus_dir / f"filler-{i}.md").write_text(
-                f"---\ntitle: Filler {i}\npublisher: Wire\n---\n" + f"Council meeting {i} discussed roads. " * 40)
-        stop, worst = asyncio.Event(), [0.0]
-        probe = asyncio.create_task(_lag_probe(stop, worst))
-        reload = await emu.slash("reload", user="admin")
-        await emu.wait_for(lambda: bot.service.reloading, timeout=30)
-        users = ("alice", "bob", "mod", "admin")
-        asks = await asyncio.gather(*(emu.slash("ask", {"question": SEED_QUESTION}, user=users[i % 4])
-                                      for i in range(50)))
-        replies = await asyncio.gather(*(emu.final(it, timeout=120) for it in asks))
-        report = await emu.final(reload, timeout=300)
-        stop.set()
-        await probe
-    assert all(r.embeds and "Contested" in r.embeds[0]["title"] for r in replies)
-    assert "Added: 150" in str(report.embeds)
-    print(f"\nmax event-loop lag during 50 asks + reload: {worst[0] * 1000:.0f} ms")
-    assert worst[0] < 0.25
+def test_fifty_concurrent_asks_during_a_reload_all_answered_without_loop_stalls() -> None:
+    proc = subprocess.run([sys.executable, "-m", "tests.load_probe", "50", "150"], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT, check=True)
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"\nmax event-loop lag during 50 asks + reload: {figures['max_lag_ms']:.0f} ms")
+    assert figures["answered"] == 50 and figures["errors"] == 0
+    assert "Added: 150" in figures["report"]
+    assert figures["max_lag_ms"] < 250
 
 
 async def test_sigterm_lets_an_answer_in_flight_finish_then_closes_the_gateway(tmp_path: Path) -> None:
