@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.render import articles_embed, clip, sources_embeds
+from newsbot.models import Answer
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -24,6 +25,15 @@ NONE = discord.AllowedMentions.none()
 
 def _bot(interaction: discord.Interaction) -> NewsBot:
     return interaction.client  # type: ignore[return-value]
+
+
+async def _stored_answer(interaction: discord.Interaction, answer_id: str) -> Answer | None:
+    """The stored answer a button refers to; tells the clicker (and returns None) when it is gone."""
+    answer = await asyncio.to_thread(_bot(interaction).store.answer, answer_id)
+    if answer is None:
+        await interaction.response.send_message("That answer is no longer stored.", ephemeral=True,
+                                                allowed_mentions=NONE)
+    return answer
 
 
 class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:src:(?P<aid>[0-9a-f]{1,32})"):
@@ -40,12 +50,10 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:src
         return cls(match["aid"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        answer = await asyncio.to_thread(_bot(interaction).store.answer, self.answer_id)
-        if answer is None:
-            await interaction.response.send_message("That answer is no longer stored.", ephemeral=True,
+        answer = await _stored_answer(interaction, self.answer_id)
+        if answer is not None:
+            await interaction.response.send_message(embeds=sources_embeds(answer), ephemeral=True,
                                                     allowed_mentions=NONE)
-            return
-        await interaction.response.send_message(embeds=sources_embeds(answer), ephemeral=True, allowed_mentions=NONE)
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:vote:(?P<aid>[0-9a-f]{1,32}):(?P<up>[01])"):
@@ -84,10 +92,8 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:fo
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
-        answer = await asyncio.to_thread(bot.store.answer, self.answer_id)
+        answer = await _stored_answer(interaction, self.answer_id)
         if answer is None or interaction.message is None:
-            await interaction.response.send_message("That answer is no longer stored.", ephemeral=True,
-                                                    allowed_mentions=NONE)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         thread = await interaction.message.create_thread(name=clip(f"Follow-up: {answer.question}", 100),
