@@ -58,6 +58,16 @@ _IRREGULAR: dict[str, str] = {
     "killed": "kill", "died": "die", "dead": "die", "death": "die",
 }
 
+_CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+    "seventeen eighteen nineteen twenty".split()
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth " \
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+#: Number words as the digits they stand for (cardinals from two, so "one of" stays a word).
+NUMBER_WORDS: dict[str, str] = {
+    **{w: str(i) for i, w in enumerate(_CARDINALS, 1) if i > 1},
+    **{w: str(i) for i, w in enumerate(_ORDINALS, 1) if i > 1},
+}
+
 _TOKEN_RE = re.compile(
     r"[^\W\d_]+\d\w*|\d+[^\W\d_]+\w*|\$?\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[’'.\-][^\W_]+)*\.?", re.UNICODE
 )
@@ -112,6 +122,8 @@ def term(word: str) -> str:
     if w.endswith("'s"):
         w = w[:-2]
     w = w.strip("'")
+    if w in NUMBER_WORDS:  # "eleventh season" meets "Season 11"
+        return NUMBER_WORDS[w]
     if w in _IRREGULAR:
         w = _IRREGULAR[w]
     elif len(w) >= 7 and re.search(r"is(e|ed|es|ing|ation|ations)$", w):

@@ -68,3 +68,17 @@ def test_quoted_continuation_inherits_the_speaker_named_after_it() -> None:
     answer = compose("Did the army apologize for the strike?", evidence(article(text)))
     assert answer.verdict is Verdict.REFUTED
     assert "Ivan Petrov" in (answer.sides[0].speaker or "")
+
+
+def test_number_words_match_digits_and_a_names_last_word_identifies_it() -> None:
+    a = article("The eleventh and final season of The Walking Dead premiered on August 22, 2021, on AMC.", id="a")
+    b = article("The eleventh and final season of The Walking Dead premiered on August 2, 2020, on AMC.", id="b")
+    answer = compose("What is the premiere date of The Walking Dead Season 11?", evidence(a, b))
+    assert answer.verdict is Verdict.CONTESTED
+    assert {s.answer for s in answer.sides} == {"August 22, 2021", "August 2, 2020"}
+    c = article("Valhalla was released for PlayStation 4 and Windows on November 10, 2020, worldwide.", id="c")
+    d = article("Valhalla was released for PlayStation 4 and Windows on November 1, 2021, worldwide.", id="d")
+    assert compose("When was Assassin's Creed Valhalla released?", evidence(c, d)).verdict is Verdict.CONTESTED
+    e = article("WhatsApp, which was acquired by Facebook in 2014, has two billion users.", id="e")
+    f = article("WhatsApp, which was acquired by Apple in 2014, has two billion users.", id="f")
+    assert compose("Who acquired Instagram?", evidence(e, f)).verdict is Verdict.NOT_FOUND

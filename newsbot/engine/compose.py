@@ -18,6 +18,7 @@ from newsbot.engine.question import Question, analyze
 from newsbot.engine.stance import (
     Judgement,
     coverage,
+    head_coverage,
     judge_yesno,
     names_context,
     paragraph_terms,
@@ -144,7 +145,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
         context = paragraph_terms(c.analysis, c.sentence)
-        if coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.entities) <= context:
+        if head_coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.name_heads) <= context:
             continue
         names = names_context(c.analysis, c.sentence)
         if not qualifiers_present(q, names):

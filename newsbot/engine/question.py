@@ -52,6 +52,7 @@ class Question:
     content: frozenset[str]  # every content term, entities and numbers included
     predicate: str | None = None  # yes/no: the main verb or adjective of the claim
     focus: str | None = None  # value: the relation asked about ("won", "released", "director")
+    name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
     affirmative: str | None = None  # yes/no: the claim as a statement
     negative: str | None = None  # yes/no: its negation
@@ -127,6 +128,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
             if focus is None:
                 focus = t
 
+    name_heads = _name_heads(toks, entities)
     affirmative = negative = None
     if kind == "yesno":
         affirmative, negative = _claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
@@ -139,11 +141,29 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         content=frozenset(content),
         predicate=predicate,
         focus=focus,
+        name_heads=name_heads,
         subject=subject,
         affirmative=affirmative,
         negative=negative,
         weights=weights,
     )
+
+
+def _name_heads(toks: list, entities: set[str]) -> frozenset[str]:
+    """Terms of the last word of each run of name words."""
+    heads: set[str] = set()
+    run_last: str | None = None
+    for tok in toks:
+        t = term(tok.text)
+        if t in entities:
+            run_last = t
+            continue
+        if run_last:
+            heads.add(run_last)
+        run_last = None
+    if run_last:
+        heads.add(run_last)
+    return frozenset(heads)
 
 
 def _recase(text: str, proper_terms: frozenset[str]) -> str:

@@ -37,6 +37,13 @@ def coverage(question: Question, terms: frozenset[str] | set[str]) -> float:
     return sum(w for t, w in question.weights.items() if t in terms) / question.total_weight
 
 
+def head_coverage(question: Question, terms: frozenset[str] | set[str]) -> float:
+    """Like :func:`coverage`, but a name counts by its last word ("Valhalla" for "Assassin's Creed Valhalla")."""
+    weights = {t: w for t, w in question.weights.items() if t not in question.entities or t in question.name_heads}
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if t in terms) / total
+
+
 def numbers_present(question: Question, terms: frozenset[str] | set[str]) -> bool:
     return question.numbers <= terms
 
