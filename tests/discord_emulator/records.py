@@ -14,6 +14,7 @@ class Call:
     path: str
     query: dict[str, str]
     body: Any
+    status: int = 0  # what the emulator answered
 
 
 @dataclass
@@ -49,3 +50,12 @@ class Interaction:
     channel_id: str
     original: str | None = None
     sent: list[Sent] = field(default_factory=list)
+
+
+@dataclass
+class RateLimit:
+    """A 429 the emulator will answer to the next ``times`` requests whose path matches ``pattern``."""
+
+    pattern: str
+    retry_after: float
+    times: int

@@ -10,13 +10,28 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord_emulator import payloads as P
-from tests.discord_emulator.records import Call, Sent
+from tests.discord_emulator.records import Call, RateLimit, Sent
 
 JSON = "application/json"  # exactly: discord.py rejects "; charset=utf-8"
 
 
 class RestRoutes:
     """REST handlers; expects the state attributes that DiscordEmulator sets up."""
+
+    def rate_limit(self, pattern: str, *, retry_after: float = 0.05, times: int = 1) -> None:
+        """Answer the next ``times`` REST calls whose path matches ``pattern`` (a regex) with 429.
+
+        The reply carries a ``Via`` header as Discord's does (discord.py retries a 429 only then)
+        and ``retry_after`` in the body.
+        """
+        self.rate_limits.append(RateLimit(pattern, retry_after, times))
+
+    def _limited(self, path: str) -> RateLimit | None:
+        for limit in self.rate_limits:
+            if limit.times > 0 and re.search(limit.pattern, path):
+                limit.times -= 1
+                return limit
+        return None
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.match_info["tail"]
@@ -27,9 +42,17 @@ class RestRoutes:
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        self.calls.append(Call(request.method, path, dict(request.query), body))
+        call = Call(request.method, path, dict(request.query), body)
+        self.calls.append(call)
+        if limit := self._limited(path):
+            call.status = 429
+            await self._notify()
+            payload = {"message": "You are being rate limited.", "retry_after": limit.retry_after, "global": False}
+            return web.Response(status=429, body=json.dumps(payload).encode(), content_type=JSON,
+                                headers={"Via": "1.1 google", "X-RateLimit-Scope": "user"})
         try:
             status, payload = self._route(request.method, path, body or {})
+            call.status = status
         finally:
             await self._notify()
         if status == 204:
@@ -75,6 +98,11 @@ class RestRoutes:
         if hit := m(r"channels/(\d+)", path):
             chan = self.channels.get(hit.group(1))
             return (200, chan) if chan else (404, {"message": "Unknown Channel", "code": 10003})
+        if hit := m(r"guilds/(\d+)/members/(\d+)", path):
+            member = next((self.member(n) for n, u in self.users.items() if u["id"] == hit.group(2)), None)
+            return (200, member) if member else (404, {"message": "Unknown Member", "code": 10007})
+        if m(r"guilds/(\d+)/roles", path):
+            return 200, self.guild_payload()["roles"]
         if m(r"channels/\d+/typing", path):
             return 204, None
         return 404, {"message": f"emulator has no route {method} {path}", "code": 0}

@@ -10,14 +10,19 @@ import discord
 from aiohttp import WSMsgType, web
 
 from tests.discord_emulator import payloads as P
-from tests.discord_emulator.records import Call, Interaction, Sent
+from tests.discord_emulator.records import Call, Interaction, RateLimit, Sent
 from tests.discord_emulator.rest import RestRoutes
 
 
 class DiscordEmulator(RestRoutes):
-    """Gateway + REST on 127.0.0.1; ``install()`` points discord.py at it."""
+    """Gateway + REST on 127.0.0.1; ``install()`` points discord.py at it.
 
-    def __init__(self) -> None:
+    ``heartbeat_interval`` (seconds) is what HELLO tells the client; tests of the
+    heartbeat itself pass a short one.
+    """
+
+    def __init__(self, *, heartbeat_interval: float = 41.25) -> None:
+        self.heartbeat_interval = heartbeat_interval
         self.app_id = P.snowflake()
         self.guild_id = P.snowflake()
         self.bot = P.user(self.app_id, "newsbot", bot=True)
@@ -33,7 +38,11 @@ class DiscordEmulator(RestRoutes):
         self.messages: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}
         self.interactions: dict[str, Interaction] = {}
+        self.heartbeats = 0  # heartbeats received (each answered with HEARTBEAT_ACK)
+        self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
+        self.rate_limits: list[RateLimit] = []  # pending 429s, see rate_limit()
         self._sockets: list[web.WebSocketResponse] = []
+        self._events: list[dict[str, Any]] = []  # every dispatched frame, replayed on RESUME
         self._seq = 0
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -118,15 +127,27 @@ class DiscordEmulator(RestRoutes):
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, user, sent.channel_id, message_payload=sent.message)
 
-    async def post(self, channel_id: str, content: str, *, user: str = "alice", mention_bot: bool = False) -> dict:
-        """A user posts ``content`` in a channel (MESSAGE_CREATE)."""
-        mentions = [self.bot] if mention_bot else []
-        msg = P.message(P.snowflake(), channel_id, self.users[user], {"content": content}, self.guild_id,
-                        mentions=mentions)
-        msg["member"] = {k: v for k, v in self.member(user).items() if k != "user"}
+    async def send_message(self, channel_id: str, content: str, *, author: str = "alice",
+                           mentions: list[str] | None = None, mention_roles: list[str] | None = None,
+                           mention_everyone: bool = False) -> dict:
+        """``author`` posts ``content`` in a channel (MESSAGE_CREATE).
+
+        ``mentions`` names users ("newsbot" is the bot) whose mentions the message carries,
+        ``mention_roles`` role ids; ``mention_everyone`` marks an @everyone/@here that would ping.
+        """
+        people = {**self.users, "newsbot": self.bot}
+        msg = P.message(P.snowflake(), channel_id, self.users[author], {"content": content}, self.guild_id,
+                        mentions=[people[name] for name in mentions or []])
+        msg["mention_roles"] = list(mention_roles or [])
+        msg["mention_everyone"] = mention_everyone
+        msg["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
         self.messages[msg["id"]] = msg
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
+
+    async def post(self, channel_id: str, content: str, *, user: str = "alice", mention_bot: bool = False) -> dict:
+        """Shorthand for :meth:`send_message` (optionally mentioning the bot)."""
+        return await self.send_message(channel_id, content, author=user, mentions=["newsbot"] if mention_bot else [])
 
     async def create_forum_post(self, title: str, content: str, *, user: str = "alice") -> dict:
         """A user opens a forum post: THREAD_CREATE, then its first message."""
@@ -137,6 +158,9 @@ class DiscordEmulator(RestRoutes):
         await self.dispatch("THREAD_CREATE", thread)
         await self.post(thread["id"], content, user=user)
         return thread
+
+    send_slash = slash  # the names the test brief uses
+    click_button = click
 
     async def _interact(self, itype: int, data: dict, user: str, channel_id: str | None, *,
                         message_payload: dict | None = None, member_override: dict | None = None) -> Interaction:
@@ -179,32 +203,52 @@ class DiscordEmulator(RestRoutes):
             self._changed.notify_all()
 
     # --- gateway -----------------------------------------------------------
+    @property
+    def connected(self) -> int:
+        """How many gateway sessions are identified or resumed right now."""
+        return len(self._sockets)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event to every connected session (kept for replay on RESUME)."""
+        self._seq += 1
+        frame = {"op": 0, "t": event, "s": self._seq, "d": data}
+        self._events.append(frame)
         for ws in list(self._sockets):
-            self._seq += 1
-            await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+            await ws.send_str(json.dumps(frame))
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT: the client drops the socket and resumes on a new one."""
+        for ws in list(self._sockets):
+            self._sockets.remove(ws)
+            await ws.send_str(json.dumps({"op": 7, "d": None}))
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}}))
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
             frame = json.loads(msg.data)
             op = frame.get("op")
             if op == 1:
+                self.heartbeats += 1
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:
                 self.identify = frame["d"]
                 self._sockets.append(ws)
                 await self._ready(ws)
             elif op == 6:
+                self.resumes.append(frame["d"])
+                missed = [f for f in self._events if f["s"] > (frame["d"].get("seq") or 0)]
                 self._sockets.append(ws)
-                self._seq += 1
+                for event in missed:
+                    await ws.send_str(json.dumps(event))
                 await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
+            await self._notify()
         if ws in self._sockets:
             self._sockets.remove(ws)
+        await self._notify()
         return ws
 
     async def _ready(self, ws: web.WebSocketResponse) -> None:
