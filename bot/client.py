@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import os
+import re
 import secrets
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -56,10 +57,11 @@ class Cooldown:
 class NewsBot(discord.Client):
     """The bot. ``service`` may be injected (tests share one); otherwise it is built from settings."""
 
-    def __init__(self, settings: Settings, service: NewsService | None = None, *, shard_count: int | None = None) -> None:
+    def __init__(self, settings: Settings, service: NewsService | None = None, *, shard_count: int | None = None,
+                 **client_options: Any) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # privileged: needed to read mentions, follow-ups and forum posts
-        super().__init__(intents=intents, allowed_mentions=NONE, shard_count=shard_count)
+        super().__init__(intents=intents, allowed_mentions=NONE, shard_count=shard_count, **client_options)
         if settings.embedding_threads == 0:  # leave a core to the event loop: it must answer Discord's heartbeats
             settings = settings.model_copy(update={"embedding_threads": max(1, (os.cpu_count() or 2) - 1)})
         self.settings = settings

@@ -18,6 +18,11 @@ from newsbot.models import Answer, Article, Citation, Side, Stance, Verdict
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 25, 256, 1024, 2048, 6000
 CONTENT = 2000
 SEE_SOURCES = "… (see Sources)"
+NOTE = 300  # footer length kept (mode, answer id and engine notes)
+SUMMARY_FLOOR = 600  # the summary keeps at least this much however many sides there are
+MIN_SIDE = 120  # a side is shown clipped only if at least this much of it fits
+MORE_RESERVE = 60  # room kept for the "N more sides" field
+FOOTER_RESERVE = 80  # room kept for a "Part i/n" footer
 
 VERDICTS: dict[Verdict, tuple[str, discord.Colour]] = {
     Verdict.CONTESTED: ("⚖️ Contested", discord.Colour.gold()),
@@ -45,35 +50,79 @@ def plain(text: str) -> str:
 
 
 def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Embed:
-    """The answer: coloured verdict title, summary, one field per side, numbered sources."""
+    """The answer: coloured verdict title, summary, one field per side, numbered sources.
+
+    The title, footer and Sources field are kept whole; the summary and the sides share
+    what is left of the 6000 characters, and sides that do not fit are counted in a last
+    field that points to the Sources button.
+    """
     label, colour = VERDICTS[answer.verdict]
-    embed = discord.Embed(title=clip(f"{label}: {inert(answer.question)}", TITLE), colour=colour,
-                          description=clip(plain(answer.summary), DESCRIPTION))
-    by_n = {c.n: c for c in answer.citations}
-    for side in answer.sides[: FIELDS - 2]:
-        embed.add_field(name=clip(_side_name(side), FIELD_NAME), value=_side_value(side, by_n), inline=False)
-    if answer.citations:
-        embed.add_field(name="Sources", value=_sources(answer.citations), inline=False)
+    embed = discord.Embed(title=clip(f"{label}: {inert(answer.question)}", TITLE), colour=colour)
     footer = f"{answer.mode} answer" + (f" · id {answer_id}" if answer_id else "")
     if answer.notes:
         footer += " · " + " ".join(answer.notes)
-    embed.set_footer(text=clip(footer, FOOTER))
+    embed.set_footer(text=clip(footer, NOTE))
+    by_n = {c.n: c for c in answer.citations}
+    sides = [(clip(_side_name(side), FIELD_NAME), _side_value(side, by_n)) for side in answer.sides[: FIELDS - 2]]
+    sources = _sources(answer.citations) if answer.citations else ""
+    left = TOTAL - len(embed) - (len("Sources") + len(sources) if sources else 0) - MORE_RESERVE
+    wanted = sum(len(name) + len(value) for name, value in sides)
+    summary = plain(answer.summary)
+    embed.description = clip(summary, min(DESCRIPTION, max(SUMMARY_FLOOR, left - wanted)), SEE_SOURCES)
+    left -= len(embed.description)
+    shown = 0
+    for name, value in sides:
+        room = left - len(name)
+        if room < len(value) and room < MIN_SIDE:
+            break
+        value = clip(value, min(FIELD_VALUE, room), SEE_SOURCES)
+        embed.add_field(name=name, value=value, inline=False)
+        left -= len(name) + len(value)
+        shown += 1
+    hidden = len(answer.sides) - shown
+    if hidden:
+        embed.add_field(name="More", value=f"{hidden} more side{'s' * (hidden > 1)} (see Sources)", inline=False)
+    if sources:
+        embed.add_field(name="Sources", value=sources, inline=False)
     return fit(embed)
 
 
-def sources_embeds(answer: Answer) -> list[discord.Embed]:
-    """The full quotes for the Sources button: one embed per up to 10 citations (max 10 embeds)."""
+def sources_embeds(answer: Answer, *, max_messages: int = 5) -> list[discord.Embed]:
+    """The full quotes for the Sources button, **one embed per message** (each within every limit).
+
+    Citations are packed in order; more than ``max_messages`` messages' worth are counted
+    in the last embed's footer instead of being shown.
+    """
+    if not answer.citations:
+        return [discord.Embed(title="No sources", description="This answer cites nothing.")]
+    title = clip(f"Sources: {inert(answer.question)}", TITLE)
     embeds: list[discord.Embed] = []
-    for lo in range(0, len(answer.citations), 10):
-        embed = discord.Embed(title=clip(f"Sources: {inert(answer.question)}", TITLE), colour=discord.Colour.dark_grey())
-        for c in answer.citations[lo : lo + 10]:
-            name = clip(f"[{c.n}] {c.title}", FIELD_NAME)
-            meta = ", ".join(x for x in (c.publisher, c.published) if x)
-            link = f"\n<{c.url}>" if c.url else ""
-            head = f"{plain(meta)}{link}\n"
-            embed.add_field(name=name, value=head + _quote(c.quote, FIELD_VALUE - len(head)), inline=False)
-        embeds.append(fit(embed))
-    return embeds[:10] or [discord.Embed(title="No sources", description="This answer cites nothing.")]
+    shown = 0
+    for c in answer.citations:
+        name, value = _citation_field(c)
+        embed = embeds[-1] if embeds else None
+        if embed is None or len(embed.fields) >= FIELDS or len(embed) + len(name) + len(value) + FOOTER_RESERVE > TOTAL:
+            if len(embeds) == max_messages:
+                break
+            embed = discord.Embed(title=title, colour=discord.Colour.dark_grey())
+            embeds.append(embed)
+        embed.add_field(name=name, value=value, inline=False)
+        shown += 1
+    if len(embeds) > 1 or shown < len(answer.citations):
+        for i, embed in enumerate(embeds, 1):
+            embed.set_footer(text=f"Part {i}/{len(embeds)}")
+        if shown < len(answer.citations):
+            embeds[-1].set_footer(text=f"Part {len(embeds)}/{len(embeds)} · {len(answer.citations) - shown} "
+                                       "more sources not shown")
+    return [fit(e) for e in embeds]
+
+
+def _citation_field(c: Citation) -> tuple[str, str]:
+    name = clip(f"[{c.n}] {c.title}", FIELD_NAME)
+    meta = ", ".join(x for x in (c.publisher, c.published) if x)
+    link = f"\n<{clip(c.url, 300)}>" if c.url else ""
+    head = clip(plain(meta), 200) + link + "\n"
+    return name, head + _quote(c.quote, FIELD_VALUE - len(head))
 
 
 def articles_embed(articles: Sequence[Article], page: int, per_page: int = 10) -> discord.Embed:
@@ -83,9 +132,9 @@ def articles_embed(articles: Sequence[Article], page: int, per_page: int = 10) -
     embed = discord.Embed(title=f"Articles held ({len(articles)})", colour=discord.Colour.dark_teal())
     for a in articles[page * per_page : (page + 1) * per_page]:
         meta = " · ".join(x for x in (a.publisher, a.published) if x) or "—"
-        link = f"\n<{a.url}>" if a.url else ""
-        embed.add_field(name=clip(a.title or a.id, FIELD_NAME), value=clip(plain(meta) + link, FIELD_VALUE),
-                        inline=False)
+        # 10 entries of at most 200 + 300 characters keep a page well under 6000
+        link = f"\n<{clip(a.url, 200)}>" if a.url else ""
+        embed.add_field(name=clip(a.title or a.id, 200), value=clip(plain(meta), 90) + link, inline=False)
     embed.set_footer(text=f"Page {page + 1}/{pages}")
     return fit(embed)
 

@@ -51,9 +51,12 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:src
 
     async def callback(self, interaction: discord.Interaction) -> None:
         answer = await _stored_answer(interaction, self.answer_id)
-        if answer is not None:
-            await interaction.response.send_message(embeds=sources_embeds(answer), ephemeral=True,
-                                                    allowed_mentions=NONE)
+        if answer is None:
+            return
+        first, *rest = sources_embeds(answer)  # one embed per message: 6000 characters is a per-message limit
+        await interaction.response.send_message(embed=first, ephemeral=True, allowed_mentions=NONE)
+        for embed in rest:
+            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"nb:vote:(?P<aid>[0-9a-f]{1,32}):(?P<up>[01])"):

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from bot.client import NewsBot
 from newsbot.settings import Settings
-from tests.discord_emulator import DiscordEmulator
+from tests.discord_emulator import DiscordEmulator, Sent
 from tests.engine_helpers import SEED
+
+SEED_QUESTION = "Did Lukashenko apologize?"  # the seed article's question: contested, two sides
 
 
 def bot_settings(tmp: Path, **overrides: object) -> Settings:
@@ -33,7 +35,7 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
         await emu.start()
     emu.install()
     settings = settings.model_copy(update={"discord_guild_id": int(emu.guild_id)})
-    bot = NewsBot(settings)
+    bot = NewsBot(settings, guild_ready_timeout=0.05)  # READY waits this long after GUILD_CREATE (default 2 s)
     task = asyncio.create_task(bot.start(token))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 60)
@@ -45,3 +47,10 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
             await emu.stop()
         else:
             emu.uninstall()
+
+
+def assert_no_pings(sent: Sent) -> None:
+    """The message was sent with every mention disabled (AllowedMentions.none())."""
+    allowed = sent.body.get("allowed_mentions")
+    assert allowed is not None and allowed.get("parse") == [], sent.body
+    assert not allowed.get("users") and not allowed.get("roles") and not allowed.get("replied_user")
