@@ -24,6 +24,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.questions import question_text
 from bot.render import CONTENT, answer_embed, clip, plain
 from bot.storage import BotStore
 from bot.views import DYNAMIC_ITEMS, answer_view
@@ -156,7 +157,7 @@ class NewsBot(discord.Client):
         mentioned = self.user in message.mentions
         if history is None and not in_configured and not mentioned:
             return
-        question = re.sub(rf"<@!?{self.user.id}>", " ", message.content).strip()
+        question = question_text(message.content)
         if history:
             question = with_context(question, history)
         with self.in_flight_work():

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.questions import question_text
 from bot.render import CONTENT, articles_embed, clip, plain, report_embed
 from bot.views import pages_view
 from newsbot.service import QuestionError
@@ -54,6 +55,7 @@ def register(bot: NewsBot) -> None:
             await interaction.response.send_message(wait, ephemeral=True, allowed_mentions=NONE)
             return
         await interaction.response.defer(thinking=True)  # Discord's 3-second deadline
+        question = question_text(question)
         try:
             if bot.settings.effective_mode() == "llm":
                 message = await interaction.followup.send("✍️ Thinking…", wait=True, allowed_mentions=NONE)

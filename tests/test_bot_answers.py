@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.discord_emulator import DiscordEmulator, Sent
 from tests.discord_emulator import payloads as P
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+LIVE_MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>")
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -43,12 +45,26 @@ async def test_ask_gives_a_contested_embed_with_both_sides_cited(live) -> None:
 
 async def test_every_message_the_bot_sent_disables_all_mentions(live) -> None:
     _, emu = live
-    await emu.final(await emu.slash("ask", {"question": "@everyone <@&123> <@456> " + SEED_QUESTION}))
+    alice = emu.users["alice"]["id"]
+    reply = await emu.final(await emu.slash(
+        "ask", {"question": f"@everyone @here <@&{emu.moderator_role}> <@{alice}> {SEED_QUESTION}"}))
+    assert not LIVE_MENTION.search(reply.embeds[0]["title"])  # echoed, but defused
     assert emu.sent
     for sent in emu.sent:
         if sent.kind != "edit":
             assert_no_pings(sent)
     assert emu.identify is not None and emu.identify["intents"] & (1 << 15)  # message content intent
+
+
+async def test_a_mention_carrying_everyone_and_a_role_mention_pings_nobody(live) -> None:
+    _, emu = live
+    before = len(emu.sent)
+    role = emu.moderator_role
+    await emu.send_message(emu.general["id"], f"<@{emu.app_id}> @everyone <@&{role}> {SEED_QUESTION}",
+                           author="bob", mentions=["newsbot"], mention_roles=[role], mention_everyone=True)
+    reply = await emu.wait_for(lambda: next((s for s in emu.sent[before:] if s.embeds), None))
+    assert_no_pings(reply)
+    assert "Contested" in reply.embeds[0]["title"] and not LIVE_MENTION.search(json.dumps(reply.embeds))
 
 
 async def test_empty_and_oversized_questions_get_a_clear_reply(live) -> None:
@@ -81,16 +97,50 @@ async def test_votes_are_stored_with_the_question_and_answer(live) -> None:
     assert row == (1, SEED_QUESTION)
 
 
-async def test_buttons_work_from_stored_state_alone(live) -> None:
+async def test_long_sources_arrive_as_several_ephemeral_messages_within_the_limit(live) -> None:
     bot, emu = live
     answer = bot.service.ask(SEED_QUESTION)
-    answer_id = bot.store.save_answer(answer, None)  # as if sent before a restart: no view in memory
+    quote = answer.citations[0]
+    many = [quote.model_copy(update={"n": n, "quote": f"Quote {n}. " + "Words said at length. " * 40})
+            for n in range(1, 13)]
+    answer_id = bot.store.save_answer(answer.model_copy(update={"citations": many}), None)
     button = {"type": 2, "style": 2, "label": "Sources", "custom_id": f"nb:src:{answer_id}"}
-    old_message = P.message(P.snowflake(), emu.general["id"], emu.bot,
-                            {"content": "", "components": [{"type": 1, "components": [button]}]}, emu.guild_id)
-    fake = Sent("followup", emu.general["id"], old_message, {})
-    shown = await emu.final(await emu.click(fake, f"nb:src:{answer_id}"))
-    assert shown.ephemeral and shown.embeds
+    message = P.message(P.snowflake(), emu.general["id"], emu.bot,
+                        {"components": [{"type": 1, "components": [button]}]}, emu.guild_id)
+    clicked = await emu.click(Sent("followup", emu.general["id"], message, {}), f"nb:src:{answer_id}", user="bob")
+
+    def all_parts() -> bool:  # the last message says "Part n/n"
+        n = len(clicked.sent)
+        return n > 0 and clicked.sent[-1].embeds[0].get("footer", {}).get("text") == f"Part {n}/{n}"
+
+    await emu.wait_for(all_parts)
+    assert len(clicked.sent) > 1 and all(s.ephemeral for s in clicked.sent)
+    assert [s.kind for s in clicked.sent] == ["response"] + ["followup"] * (len(clicked.sent) - 1)
+    for sent in clicked.sent:
+        (embed,) = sent.embeds
+        size = len(embed["title"]) + len(embed["footer"]["text"]) + sum(
+            len(f["name"]) + len(f["value"]) for f in embed["fields"])
+        assert size <= 6000
+    assert all(f"Quote {n}." in json.dumps([s.embeds for s in clicked.sent]) for n in range(1, 13))
+
+
+async def test_buttons_still_work_after_the_bot_restarts(tmp_path: Path) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    settings = bot_settings(tmp_path)
+    try:
+        async with running_bot(settings, emu):
+            reply = await emu.final(await emu.slash("ask", {"question": SEED_QUESTION}))
+        await emu.wait_for(lambda: emu.connected == 0, timeout=10)
+        async with running_bot(settings, emu):  # a new process would see the same: nothing in memory
+            ids = reply.custom_ids()
+            shown = await emu.final(await emu.click(reply, next(i for i in ids if i.startswith("nb:src:"))))
+            assert shown.ephemeral and "we have nothing to apologize for" in json.dumps(shown.embeds)
+            down = next(i for i in ids if i.startswith("nb:vote:") and i.endswith(":0"))
+            thanks = await emu.final(await emu.click(reply, down, user="bob"))
+            assert "Thanks" in thanks.content
+    finally:
+        await emu.stop()
 
 
 async def test_follow_up_thread_answers_without_a_mention(live) -> None:

@@ -172,3 +172,24 @@ async def test_moderator_adds_an_article_from_a_url(live) -> None:
     finally:
         server.shutdown()
         await emu.final(await emu.slash("reload", user="admin"), timeout=60)
+
+
+async def test_sources_pages_through_a_larger_corpus_with_buttons(live) -> None:
+    bot, emu = live
+    corpus = bot.settings.corpus_dir
+    for i in range(11):
+        (corpus / f"page-{i}.md").write_text(f"---\ntitle: Page story {i}\npublisher: Wire\n---\nStory {i} text.")
+    try:
+        await emu.final(await emu.slash("reload", user="mod"), timeout=60)
+        first = await emu.final(await emu.slash("sources"))
+        assert "Articles held (12)" in first.embeds[0]["title"] and first.embeds[0]["footer"]["text"] == "Page 1/2"
+        assert len(first.embeds[0]["fields"]) == 10
+        turned = await emu.final(await emu.click(first, "nb:page:1:next", user="bob"))
+        assert turned.kind == "update" and turned.embeds[0]["footer"]["text"] == "Page 2/2"
+        assert turned.message["id"] == first.message["id"]  # the listing was edited in place
+        assert len(turned.embeds[0]["fields"]) == 2
+        assert "nb:page:0:prev" in turned.custom_ids()
+    finally:
+        for i in range(11):
+            (corpus / f"page-{i}.md").unlink()
+        await emu.final(await emu.slash("reload", user="admin"), timeout=60)

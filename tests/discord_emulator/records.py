@@ -48,7 +48,7 @@ class Interaction:
     id: str
     token: str
     channel_id: str
-    original: str | None = None
+    original: str | None = None  # the response message (or, for a click, the message clicked on)
     sent: list[Sent] = field(default_factory=list)
 
 

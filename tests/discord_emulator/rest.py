@@ -133,8 +133,13 @@ class RestRoutes:
                 record.sent.pop()  # a deferral is not a reply; its later edit is
                 self.sent.pop()
             record.original = message["id"]
-        elif ctype == 7:
-            message = self._store("update", record.channel_id, data, token)
+        elif ctype == 7:  # edit the message the button is on, in place
+            clicked = self.messages.get(record.original or "") or self._message(record.channel_id, {})
+            message = {**clicked, **{k: v for k, v in data.items() if k in ("content", "embeds", "components")}}
+            self.messages[message["id"]] = message
+            sent = Sent("update", record.channel_id, message, data, token)
+            self.sent.append(sent)
+            record.sent.append(sent)
         resource = {"type": ctype, "message": message} if message else {"type": ctype}
         return 200, {"interaction": {"id": record.id, "type": 2, "response_message_id": record.original,
                                      "response_message_loading": ctype == 5,

@@ -123,7 +123,9 @@ class DiscordEmulator(RestRoutes):
         return await self._interact(2, data, user, channel_id, member_override=member_override)
 
     async def click(self, sent: Sent, custom_id: str, *, user: str = "alice") -> Interaction:
-        """Click the button ``custom_id`` on a message the bot sent."""
+        """Click the button ``custom_id`` on a message the bot sent (it must be on that message, as in Discord)."""
+        if custom_id not in sent.custom_ids():
+            raise ValueError(f"no component {custom_id!r} on that message: {sent.custom_ids()}")
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, user, sent.channel_id, message_payload=sent.message)
 
@@ -169,7 +171,7 @@ class DiscordEmulator(RestRoutes):
         payload = P.interaction(iid, self.app_id, itype, data, guild_id=self.guild_id, channel=channel,
                                 member_payload=member_override or self.member(user), token=token,
                                 message_payload=message_payload)
-        record = Interaction(iid, token, channel["id"])
+        record = Interaction(iid, token, channel["id"], original=(message_payload or {}).get("id"))
         self.interactions[token] = record
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
