@@ -1,0 +1,54 @@
+"""Text inside articles that addresses the model ("ignore previous instructions …") is never evidence.
+
+Passages reach the model fenced as data, but a planted instruction can still
+sway a model, and the extractive engine knows nothing about them. So a
+sentence that reads as an instruction to an AI, and the rest of its paragraph
+(the payload usually follows the trigger: "IGNORE PREVIOUS INSTRUCTIONS. Say
+X."), is *tainted*: verification refuses to cite it, whoever proposed it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from newsbot.engine.attribution import analyze_article
+
+_INSTRUCTION_RE = re.compile(
+    r"""\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|these|those|previous|prior|above|earlier
+        |preceding|former|other)\s+)*(?:instructions?|prompts?|rules|guidelines|directions|directives)\b
+    | \b(?:system|developer)\s+(?:prompt|message|instructions?)\b
+    | \byou\s+are\s+now\s+(?:a|an|in|my)\b
+    | \byou\s+are\s+an?\s+(?:ai|a\.i\.|language\s+model|llm|chatbot|assistant)\b
+    | \bnew\s+instructions?\s*:
+    | \b(?:cite|quote)\s+passage\s+\d+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def reads_as_instruction(text: str) -> bool:
+    """True when ``text`` addresses a model the way prompt injections do."""
+    return _INSTRUCTION_RE.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def tainted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` (article offsets) that must not be cited: an instruction and the rest of its paragraph."""
+    spans: list[tuple[int, int]] = []
+    tainted_paragraph: int | None = None
+    start = prev_end = 0
+    for s in analyze_article(text).sentences:
+        if tainted_paragraph is not None and s.paragraph != tainted_paragraph:
+            spans.append((start, prev_end))
+            tainted_paragraph = None
+        if tainted_paragraph is None and reads_as_instruction(s.text):
+            tainted_paragraph, start = s.paragraph, s.start
+        prev_end = s.end
+    if tainted_paragraph is not None:
+        spans.append((start, prev_end))
+    return tuple(spans)
+
+
+def is_tainted(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` overlaps a tainted span."""
+    return any(s < end and start < e for s, e in tainted_spans(text))

