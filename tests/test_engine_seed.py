@@ -99,3 +99,9 @@ def test_questions_the_corpus_cannot_answer_are_not_found_with_no_citations(ques
 def test_no_evidence_means_not_found() -> None:
     answer = compose("Did Lukashenko apologize?", [])
     assert answer.verdict is Verdict.NOT_FOUND and answer.citations == []
+
+
+@pytest.mark.parametrize("message", ["hey, did Lukashenko apologize?", "Hi all! Did Lukashenko apologize?",
+                                     "Anna Did Lukashenko apologize?", "quick question: did Lukashenko apologize"])
+def test_a_question_inside_a_chat_message_is_found(message: str) -> None:
+    assert _ask(message).verdict is Verdict.CONTESTED

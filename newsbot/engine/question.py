@@ -72,7 +72,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     text = " ".join(question.strip().split())
     if proper_terms:
         text = _recase(text, proper_terms)
-    body = _LEADS.sub("", text.rstrip("?!. ")).strip()
+    body = _LEADS.sub("", _question_part(text).rstrip("?!. ")).strip()
     toks = tokens(body)
     words = [t.text for t in toks]
     first = words[0].lower() if words else ""
@@ -164,6 +164,26 @@ def _name_heads(toks: list, entities: set[str]) -> frozenset[str]:
     if run_last:
         heads.add(run_last)
     return frozenset(heads)
+
+
+def _question_part(text: str) -> str:
+    """The question inside a chat message: "hey, did Lukashenko apologize?" -> "did Lukashenko apologize?".
+
+    A clause after a comma, colon or sentence end that opens with a question word wins; so does a
+    capitalised question word a few words in ("Anna Did …"). A question that opens the message is kept whole.
+    """
+    words = text.split()
+    if not words or words[0].lower().strip(",:;!") in _AUX | _WH:
+        return text
+    for m in re.finditer(r"[,:;!?.…—-]\s+", text):
+        rest = text[m.end():]
+        first = rest.split()[0].lower() if rest.split() else ""
+        if first in _AUX | _WH:
+            return rest
+    for i, word in enumerate(words[1:5], 1):
+        if word[:1].isupper() and word.lower() in _AUX | _WH:
+            return " ".join(words[i:])
+    return text
 
 
 def _recase(text: str, proper_terms: frozenset[str]) -> str:
