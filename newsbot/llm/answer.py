@@ -27,7 +27,10 @@ log = logging.getLogger("newsbot.llm")
 
 
 def compose_llm(question: str, evidence: Sequence[Evidence], settings: Settings) -> Answer:
-    """A verified LLM answer, or the extractive one with a note when the model fails. Never raises for model or HTTP faults."""
+    """A verified LLM answer, or the extractive one with a note when the model fails.
+
+    Never raises for model or HTTP faults.
+    """
     extractive = compose(question, evidence)
     if extractive.verdict is Verdict.NOT_FOUND or not evidence:
         return extractive

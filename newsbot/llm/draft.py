@@ -41,23 +41,21 @@ def render(raw: str) -> str:
     if head and not head.startswith(("{", "`", "[")):
         return raw
     lines: list[str] = []
-    stance = speaker = None
+    side: dict[str, str] = {}  # stance and speaker of the side being read
     for m in _FIELD_RE.finditer(raw):
         name, value, closed = m.group(1), _unescape(m.group(2)), m.group(3) is not None
-        if name == "stance" and closed:
-            stance, speaker = value, None
-        elif name == "speaker" and closed:
-            speaker = value
-        elif name == "statement":
-            who = ", ".join(x for x in (speaker, stance) if x)
-            lines.append(f"• {speaker or 'A source'} ({stance or 'unknown'}): {value}" if who else f"• {value}")
-            stance = speaker = None
+        if name == "statement":
+            speaker, stance = side.get("speaker"), side.get("stance")
+            lines.append(f"• {speaker or 'A source'} ({stance or 'unknown'}): {value}" if side else f"• {value}")
+            side = {}
+        elif closed:
+            side[name] = value
     return "\n".join(lines)
 
 
 def _unescape(value: str) -> str:
     """A JSON string body, decoded; an escape cut off at the end of a partial stream is left out."""
-    for cut in range(0, 7):
+    for cut in range(7):
         try:
             return _DECODER.decode(f'"{value[: len(value) - cut]}"')
         except json.JSONDecodeError:

@@ -36,6 +36,7 @@ from newsbot.text import is_negation, term, tokens
 
 UNSUPPORTED_MAX = 0.25  # share of a statement's content words allowed to be absent from its passages
 MAX_STATEMENT = 300
+TAINT_REMOVED = "text that reads as an instruction to the model removed from the sources"
 
 
 @dataclass
@@ -121,12 +122,12 @@ def _checked(k: int, stance: Stance, claimed: str, statement: str | None, found:
         key = attribution.key or name_key(attribution.speaker)
         named = f"{attribution.speaker} ({attribution.role})" if attribution.role else attribution.speaker
         speaker = claimed if claimed and _names(claimed, key) else named
-        owner = repr(attribution.speaker) + "'s"
+        owner = f"{attribution.speaker}'s, the article says"
     else:
         outlet = article.publisher or article.title or article.id
         key = f"outlet:{outlet}"
         speaker = claimed if claimed and _names(claimed, name_key(outlet)) else outlet
-        owner = f"reported by {outlet}"
+        owner = f"{outlet}'s own reporting"
     if claimed and speaker != claimed:
         statement = None  # it described what the wrong person says
         repairs.append(f"side {k}: quote credited to {claimed!r} is {owner}; speaker corrected")
@@ -227,8 +228,7 @@ def without_tainted(answer: Answer, evidence: Sequence[Evidence]) -> Answer:
         "The corpus holds nothing usable that answers this question, so there is nothing to cite."
     return answer.model_copy(update={"sides": sides, "citations": book.citations, "verdict": verdict,
                                      "summary": summary,
-                                     "repairs": [*answer.repairs, "text that reads as an instruction to the model "
-                                                 "removed from the sources"]})
+                                     "repairs": [*answer.repairs, TAINT_REMOVED]})
 
 
 def _stance(value: object) -> Stance:

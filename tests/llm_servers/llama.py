@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -71,7 +72,7 @@ def llama_server(model: Path | None = None) -> Iterator[str]:
             stop_process(proc)
 
 
-def _wait_ready(proc: subprocess.Popen, url: str, log) -> None:  # noqa: ANN001 - a binary temp file
+def _wait_ready(proc: subprocess.Popen, url: str, log: IO[bytes]) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
