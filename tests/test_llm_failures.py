@@ -75,8 +75,10 @@ def test_a_model_that_never_answers_times_out_into_the_extractive_answer(server:
     assert_fallback(answer, "timed out")
 
 
-def test_a_refused_connection_falls_back_to_the_extractive_answer() -> None:
-    answer = compose_llm(QUESTION, EVIDENCE, settings_for(f"http://127.0.0.1:{free_port()}/v1"))
+@pytest.mark.parametrize("url", [f"http://127.0.0.1:{free_port()}/v1", "127.0.0.1:8080", "not a url"],
+                         ids=["refused", "no-scheme", "nonsense"])
+def test_an_unreachable_or_misconfigured_endpoint_falls_back_to_the_extractive_answer(url: str) -> None:
+    answer = compose_llm(QUESTION, EVIDENCE, settings_for(url))
     assert_fallback(answer, "could not be reached")
 
 

@@ -87,6 +87,18 @@ async def test_a_slow_consumer_is_never_cancelled_by_the_streams_deadline(server
     assert isinstance(items[-1], Answer) and len(items) > 2
 
 
+async def test_a_consumer_that_stops_early_hangs_up_so_the_model_stops_generating(server: ScriptedServer) -> None:
+    server.reply = streams(lambda body: answer_json(body, SIDES), size=5, pause=0.02)
+    items = stream_llm(QUESTION, EVIDENCE, settings_for(server.url))
+    assert isinstance(await anext(items), str)
+    await items.aclose()
+    for _ in range(100):
+        if server.abandoned:
+            break
+        await asyncio.sleep(0.02)
+    assert server.abandoned == 1
+
+
 @pytest.mark.parametrize(
     ("reply", "note"),
     [(status(500), "HTTP 500"), (streams(lambda body: '{"verdict": contested'), "not valid JSON"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 
 from newsbot.engine import compose
 from newsbot.llm.client import complete, stream
@@ -57,11 +58,13 @@ async def stream_llm(question: str, evidence: Sequence[Evidence], settings: Sett
         return
     draft, parts = Draft(), []
     try:
-        async for piece in stream(settings, messages(prompt, question, evidence), answer_schema(len(evidence))):
-            parts.append(piece)
-            text = draft.feed(piece)
-            if text:
-                yield text
+        pieces = stream(settings, messages(prompt, question, evidence), answer_schema(len(evidence)))
+        async with aclosing(pieces):  # a consumer that stops early still closes the HTTP client
+            async for piece in pieces:
+                parts.append(piece)
+                text = draft.feed(piece)
+                if text:
+                    yield text
         parsed = parse_reply("".join(parts))
     except LLMFailure as exc:
         yield fallback(extractive, evidence, str(exc), prompt.version)

@@ -61,6 +61,7 @@ class ScriptedServer:
         self.requests: list[dict] = []
         self.times: list[float] = []  # monotonic arrival time of each request
         self.delay = 0.0
+        self.abandoned = 0  # streams the client walked away from before the end
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="scripted-llm")
         self._thread.start()
@@ -100,6 +101,13 @@ class ScriptedServer:
     async def _stream(self, request: web.Request, plan: Stream) -> web.StreamResponse:
         resp = web.StreamResponse(status=200, headers={"Content-Type": "text/event-stream"})
         await resp.prepare(request)
+        try:
+            return await self._send(request, resp, plan)
+        except (asyncio.CancelledError, ConnectionError):
+            self.abandoned += 1
+            raise
+
+    async def _send(self, request: web.Request, resp: web.StreamResponse, plan: Stream) -> web.StreamResponse:
         for i, piece in enumerate(plan.pieces):
             if i == plan.stall_after:
                 await asyncio.sleep(3600)
