@@ -17,7 +17,15 @@ from newsbot.llm.prompt import load_prompt
 from newsbot.models import Answer, Evidence, Stance, Verdict
 from newsbot.settings import PROJECT_ROOT
 from tests.engine_helpers import article, evidence
-from tests.llm_servers import ScriptedServer, answers, chat_reply, cite_where_found, content, raw_answer
+from tests.llm_servers import (
+    ScriptedServer,
+    answers,
+    chat_reply,
+    cite_where_found,
+    content,
+    passage_of,
+    raw_answer,
+)
 from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, SEED, ZEL, assert_sound, passage, settings_for
 
 __all__ = ["EIS", "ZEL"]  # the bot's LLM test reuses them
@@ -163,6 +171,25 @@ def test_a_quote_of_a_word_or_two_is_widened_to_its_sentence(server: ScriptedSer
     answer = ask(server)
     assert answer.citations[0].quote == SEED.text[: SEED.text.index(".") + 1]
     assert any("widened to its sentence" in r for r in answer.repairs)
+    assert_sound(answer)
+
+
+def test_a_value_answer_is_kept_only_when_its_quote_states_it(server: ScriptedServer) -> None:
+    interview = ("In an interview with U.S. podcaster Lex Fridman, published on Sunday, Zelensky said the two leaders "
+                 "spoke by phone just days after Russia’s February 2022 invasion.")
+
+    def reply(body: dict) -> tuple:
+        return 200, chat_reply(json.dumps({"verdict": "supported", "sides": [
+            {"stance": "supports", "speaker": "Zelensky", "statement": "Lex Fridman interviewed Zelensky.",
+             "answer": "lex  fridman", "evidence": [{"passage": passage_of(body, interview), "quote": interview}]},
+            {"stance": "context", "speaker": "Zelensky", "statement": "Joe Rogan did.", "answer": "Joe Rogan",
+             "evidence": [{"passage": passage_of(body, ZEL), "quote": ZEL}]}]}))
+
+    server.reply = reply
+    answer = compose_llm("Who interviewed Zelensky?", EVIDENCE, settings_for(server.url))
+    assert answer.mode == "llm" and answer.verdict is Verdict.SUPPORTED
+    assert [s.answer for s in answer.sides] == ["Lex Fridman", None]  # as the article writes it
+    assert "side 2: answer 'Joe Rogan' is not in its quotes, dropped" in answer.repairs
     assert_sound(answer)
 
 

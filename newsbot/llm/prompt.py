@@ -35,6 +35,7 @@ ANSWER_SCHEMA: dict = {
                 "stance": {"type": "string", "enum": ["supports", "refutes", "context"]},
                 "speaker": {"type": "string"},
                 "statement": {"type": "string"},
+                "answer": {"type": "string"},
                 "evidence": {"type": "array", "minItems": 1, "maxItems": MAX_QUOTES_PER_SIDE, "items": {
                     "type": "object",
                     "properties": {"passage": {"type": "integer", "minimum": 1}, "quote": {"type": "string"}},

@@ -146,6 +146,14 @@ def _fold_with_index(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+def find_in(text: str, value: str) -> str | None:
+    """``value`` as ``text`` writes it (case, quotation marks and spacing ignored in the search), or None."""
+    folded_value = _fold_with_index(value)[0]
+    folded_text, index = _fold_with_index(text)
+    at = folded_text.find(folded_value) if folded_value else -1
+    return text[index[at] : index[at + len(folded_value) - 1] + 1] if at >= 0 else None
+
+
 def _located(ev: Evidence, n: int, span: tuple[int, int], repair: str | None) -> Located:
     start, end = span
     holder = next((s for s in analyze_article(ev.article.text).sentences if s.start <= start < s.end), None)

@@ -30,12 +30,13 @@ from newsbot.engine.question import analyze
 from newsbot.engine.wording import CitationBook
 from newsbot.llm.injection import is_tainted
 from newsbot.llm.prompt import MAX_QUOTES_PER_SIDE, MAX_SIDES
-from newsbot.llm.quotes import Located, content_terms, locate
+from newsbot.llm.quotes import Located, content_terms, find_in, locate
 from newsbot.models import Answer, Evidence, Side, Stance, Verdict
 from newsbot.text import is_negation, term, tokens
 
 UNSUPPORTED_MAX = 0.25  # share of a statement's content words allowed to be absent from its passages
 MAX_STATEMENT = 300
+MAX_VALUE = 120
 TAINT_REMOVED = "text that reads as an instruction to the model removed from the sources"
 
 
@@ -47,6 +48,7 @@ class _Quote:
     key: str
     found: Located
     statement: str | None  # the model's statement, while it still belongs to this quote
+    value: str | None = None  # the model's answer to a who/when/how-much question
 
 
 def verify(question: str, evidence: Sequence[Evidence], reply: dict, extractive: Answer, *,
@@ -92,6 +94,7 @@ def _quotes(reply: dict, evidence: Sequence[Evidence], extractive: Answer, repai
         stance = _stance(raw.get("stance"))
         claimed = str(raw.get("speaker") or "").strip()[:120]
         statement = str(raw.get("statement") or "").strip()[:MAX_STATEMENT] or None
+        value = str(raw.get("answer") or "").strip()[:MAX_VALUE] or None
         items = raw.get("evidence") if isinstance(raw.get("evidence"), list) else []
         if len(items) > MAX_QUOTES_PER_SIDE:
             repairs.append(f"side {k}: quotes beyond the first {MAX_QUOTES_PER_SIDE} ignored")
@@ -107,6 +110,7 @@ def _quotes(reply: dict, evidence: Sequence[Evidence], extractive: Answer, repai
             if found.repair:
                 repairs.append(f"side {k}: {found.repair}")
             out.append(_checked(k, stance, claimed, statement, found, judged, repairs))
+            out[-1].value = value
             kept += 1
         if not kept:
             repairs.append(f"side {k}: no valid quote left, dropped")
@@ -176,7 +180,20 @@ def _side(question: str, group: list[_Quote], book: CitationBook, repairs: list[
     attribution = group[0].found.sentence.attribution if group[0].found.sentence is not None else None
     return Side(stance=stance, speaker=speaker, text=f"{speaker}: {statement}", citations=numbers,
                 audience=attribution.audience if attribution else None,
-                when=attribution.when if attribution else None)
+                when=attribution.when if attribution else None, answer=_value(group, repairs))
+
+
+def _value(group: list[_Quote], repairs: list[str]) -> str | None:
+    """The side's answer to a value question, as its quote writes it; dropped if no quote states it."""
+    value = next((q.value for q in group if q.value), None)
+    if value is None:
+        return None
+    quotes = [q.found.evidence.article.text[q.found.start : q.found.end] for q in group]
+    found = next((f for f in (find_in(quote, value) for quote in quotes) if f is not None), None)
+    if found is not None:
+        return found
+    repairs.append(f"side {group[0].side}: answer {value[:40]!r} is not in its quotes, dropped")
+    return None
 
 
 def _supported(statement: str, stance: Stance, passages: str, question: str, speaker: str) -> bool:
