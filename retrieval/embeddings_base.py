@@ -1,0 +1,114 @@
+"""The embedder interface and the plumbing every backend shares.
+
+``Embedder`` is what the store and the retriever need. ``BaseEmbedder`` adds,
+for every backend: identical texts embedded once per call, an LRU cache of
+question vectors (questions repeat), and the two faces other libraries
+expect — a Chroma ``EmbeddingFunction`` and a LangChain ``Embeddings`` — on
+one object, so no adapter is needed either way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Protocol, overload
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.api.types import Embeddings as ChromaEmbeddings
+from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+BATCH = 16
+MAX_TOKENS = 256
+
+
+class Embedder(Protocol):
+    """What the store and the retriever need from an embedding model."""
+
+    model_id: str
+    dimension: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The configured embedding backend cannot run here (missing package or file)."""
+
+
+class BaseEmbedder(EmbeddingFunction[Documents], LangChainEmbeddings):
+    """Shared plumbing: dedup, query cache, the Chroma and LangChain faces.
+
+    One object is both a Chroma ``EmbeddingFunction`` (``__call__``, ``name``, ``get_config``,
+    ``build_from_config``, ``embed_query(input=...)``) and a LangChain ``Embeddings``
+    (``embed_documents``, ``embed_query(text)``), so no adapter is needed either way.
+    """
+
+    model_id = "base"
+    dimension = 384
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Vectors for ``texts`` in order; identical texts are computed once."""
+        if not texts:
+            return []
+        unique = list(dict.fromkeys(texts))
+        vectors = self._encode(unique)
+        by_text = {t: vectors[i].tolist() for i, t in enumerate(unique)}
+        return [by_text[t] for t in texts]
+
+    @overload
+    def embed_query(self, text: str) -> list[float]: ...
+
+    @overload
+    def embed_query(self, text: None = None, *, input: Documents) -> ChromaEmbeddings: ...
+
+    def embed_query(self, text: str | None = None, *, input: Documents | None = None) -> Any:
+        """A question's vector (cached). Chroma calls ``embed_query(input=[...])`` for its query texts:
+        that form returns one array per text, as Chroma's ``EmbeddingFunction.embed_query`` does."""
+        if input is not None or isinstance(text, list):
+            texts = input if input is not None else text
+            return [np.asarray(self._query_vector(t), dtype=np.float32) for t in texts]
+        if not isinstance(text, str):
+            raise TypeError("embed_query takes one question (str)")
+        return self._query_vector(text)
+
+    def _query_vector(self, text: str) -> list[float]:
+        with self._cache_lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        vector = self._encode([text])[0].tolist()
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > 1024:
+                self._cache.popitem(last=False)
+        return vector
+
+    def clear_query_cache(self) -> None:
+        """Forget cached question vectors (benchmarks time the uncached path)."""
+        with self._cache_lock:
+            self._cache.clear()
+
+    # Chroma's face
+    def __call__(self, input: Documents) -> ChromaEmbeddings:
+        return [np.asarray(v, dtype=np.float32) for v in self.embed_documents(list(input))]
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self.model_id}
+
+    def is_legacy(self) -> bool:
+        return False
