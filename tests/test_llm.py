@@ -228,6 +228,13 @@ def test_a_reply_with_no_valid_citation_falls_back_to_the_extractive_answer(serv
     assert_sound(answer)
 
 
+def test_a_model_that_finds_no_answer_is_told_apart_from_one_that_cites_badly(server: ScriptedServer) -> None:
+    server.reply = raw_answer({"verdict": "not_found", "sides": []})
+    answer = ask(server)
+    assert answer.mode == "extractive" and answer.notes == [
+        "The model found no answer in the passages; the extractive answer is shown."]
+
+
 def test_nothing_relevant_abstains_without_calling_the_model(server: ScriptedServer) -> None:
     answer = compose_llm("Who won the 2019 Tour de France?", EVIDENCE, settings_for(server.url))
     assert answer.verdict is Verdict.NOT_FOUND and answer.citations == [] and server.requests == []

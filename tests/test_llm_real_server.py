@@ -51,11 +51,15 @@ def test_real_local_model_answer_is_verified_contested_with_exact_quotes(llama: 
     assert_balanced(answer)
     assert_sound(answer)
     assert answer.prompt_version is not None
+    assert answer.mode == "llm" or len(answer.notes) == 1  # a fallback always says why
     assert FORMATS[_accepted[(llama, "local")]] == "json_object"  # llama.cpp took the schema as a grammar
 
 
-async def test_real_local_model_streams_a_draft_then_the_verified_answer(llama: str) -> None:
+async def test_real_local_model_streams_a_draft_then_the_verified_answer(llama: str, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="newsbot.llm")
     items = [item async for item in stream_llm(QUESTION, EVIDENCE, real(llama))]
+    streamed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("llm stream:")]
+    assert streamed and "pieces=0 " not in streamed[0]  # the server really streamed
     assert isinstance(items[-1], Answer) and all(isinstance(i, str) for i in items[:-1])
     assert "{" not in "".join(items[:-1])  # readable text, not raw JSON
     assert_balanced(items[-1])

@@ -58,7 +58,9 @@ def verify(question: str, evidence: Sequence[Evidence], reply: dict, extractive:
     extractive = without_tainted(extractive, evidence)
     quotes = _quotes(reply, evidence, extractive, repairs)
     if not quotes:
-        note = "The model's answer had no valid citation; the extractive answer is shown."
+        abstained = reply.get("verdict") == "not_found" and not reply.get("sides")
+        note = "The model found no answer in the passages; the extractive answer is shown." if abstained \
+            else "The model's answer had no valid citation; the extractive answer is shown."
         return extractive.model_copy(update={"notes": [*extractive.notes, note],
                                              "repairs": [*extractive.repairs, *repairs],
                                              "prompt_version": prompt_version, "mode": "extractive"})
