@@ -129,6 +129,16 @@ def test_a_stance_the_evidence_contradicts_is_corrected(server: ScriptedServer) 
     assert_sound(answer)
 
 
+def test_one_sentence_cannot_back_two_opposite_sides(server: ScriptedServer) -> None:
+    report = "The Mozyr Oil Refinery, one of Belarus’s largest, processes primarily Russian crude oil."
+    server.reply = answers([("supports", "Zelensky", ZEL), ("refutes", "Eismont", EIS),
+                            ("supports", "Meduza", report), ("refutes", "Meduza", report)])
+    answer = ask(server)
+    assert [c.quote for c in answer.citations].count(report) == 1
+    assert any("already cited for side 3 (supports); dropped here" in r for r in answer.repairs)
+    assert_sound(answer)
+
+
 def test_a_one_sided_answer_gets_the_missing_side_and_becomes_contested(server: ScriptedServer) -> None:
     server.reply = answers([("supports", "Zelensky", ZEL)], verdict="supported")
     answer = ask(server)

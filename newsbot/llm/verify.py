@@ -111,8 +111,15 @@ def _quotes(reply: dict, evidence: Sequence[Evidence], extractive: Answer, repai
                 continue
             if found.repair:
                 repairs.append(f"side {k}: {found.repair}")
-            out.append(_checked(k, stance, claimed, statement, found, judged, repairs))
-            out[-1].value = value
+            quote = _checked(k, stance, claimed, statement, found, judged, repairs)
+            quote.value = value
+            other = next((q for q in out if _overlap(q.found, found) and (q.stance, q.key) != (quote.stance, quote.key)),
+                         None)
+            if other is not None:
+                repairs.append(f"side {k}: the quote from passage {found.passage} is already cited for side "
+                               f"{other.side} ({other.stance.value}); dropped here")
+                continue
+            out.append(quote)
             kept += 1
         if not kept:
             repairs.append(f"side {k}: no valid quote left, dropped")
@@ -143,6 +150,10 @@ def _checked(k: int, stance: Stance, claimed: str, statement: str | None, found:
                        f"stance {stance.value!r} corrected")
         stance, statement = engine, None
     return _Quote(side=k, stance=stance, speaker=speaker, key=key, found=found, statement=statement)
+
+
+def _overlap(a: Located, b: Located) -> bool:
+    return a.evidence.article.id == b.evidence.article.id and a.start < b.end and b.start < a.end
 
 
 def _names(claimed: str, key: str) -> bool:
