@@ -18,6 +18,7 @@ import Stemmer
 
 from newsbot.models import Chunk, Evidence
 from retrieval.embeddings import Embedder
+from retrieval.generation import Generation
 from retrieval.store import CorpusStore
 
 RRF_K = 60
@@ -83,21 +84,22 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._index: tuple[str | None, _LexicalIndex] | None = None
 
-    def _lexical(self) -> _LexicalIndex:
-        generation = self.store.generation
+    def _lexical(self, live: Generation) -> _LexicalIndex:
+        """The BM25 index of this generation: built on first use, rebuilt lazily after a switch."""
         with self._lock:
-            if self._index is None or self._index[0] != generation:
-                self._index = (generation, _LexicalIndex(self.store.chunks()))
+            if self._index is None or self._index[0] != live.name:
+                self._index = (live.name, _LexicalIndex(live.all_chunks()))
             return self._index[1]
 
     def search(self, question: str, k: int | None = None) -> list[Evidence]:
+        """The best ``k`` passages for ``question``, fused and diversified, each with its whole article."""
         k = k or self.k
+        return self.store.read(lambda live: self._search(live, question, k), [])
+
+    def _search(self, live: Generation, question: str, k: int) -> list[Evidence]:
         pool = max(self.candidates, 2 * k)
-        live = self.store.live()
-        if live is None:
-            return []
         dense = live.search(self.embedder.embed_query(question), pool)
-        lexical_index = self._lexical()
+        lexical_index = self._lexical(live)
         lexical = [(lexical_index.chunks[i], s) for i, s in lexical_index.search(question, pool)]
         by_id: dict[str, Chunk] = {c.id: c for c, _ in dense}
         by_id.update({c.id: c for c, _ in lexical})

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -65,9 +66,9 @@ def test_int8_onnx_matches_fp32_sentence_transformers() -> None:
 class _EmbeddingsAPI(BaseHTTPRequestHandler):
     """A deterministic OpenAI-compatible /v1/embeddings endpoint that records each request's batch size."""
 
-    batches: list[int] = []
+    batches: ClassVar[list[int]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
         _EmbeddingsAPI.batches.append(len(inputs))

@@ -51,3 +51,43 @@ def test_lexical_match_on_a_rare_name_finds_its_passage(tmp_path: Path) -> None:
     store.sync(docs, chunker=chunk_article)
     hits = HybridRetriever(store, shared_onnx(), k=3).search("Zyntrex")
     assert hits[0].article.id == "x" and hits[0].lexical_rank == 1
+
+
+def _weather_store(tmp_path: Path) -> CorpusStore:
+    store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
+    docs = [_article(f"d{i}", f"Weather report number {i}: sunny skies and mild winds expected.") for i in range(12)]
+    docs.append(_article("x", "Quarterly results from Zyntrex Holdings beat expectations; winds of change, says CEO."))
+    store.sync(docs, chunker=chunk_article)
+    return store
+
+
+def test_each_score_is_the_reciprocal_rank_fusion_of_its_dense_and_bm25_ranks(tmp_path: Path) -> None:
+    store = _weather_store(tmp_path)
+    question = "Zyntrex quarterly earnings"
+    hits = HybridRetriever(store, shared_onnx(), k=8, per_article=100, candidates=40).search(question)
+    dense_rank = {c.id: r for r, (c, _) in enumerate(store.dense_search(shared_onnx().embed_query(question), 40), 1)}
+    assert len(hits) == 8 and any(h.lexical_rank for h in hits) and any(h.lexical_rank is None for h in hits)
+    for h in hits:
+        expected = 1 / (60 + dense_rank[h.chunk.id]) + (1 / (60 + h.lexical_rank) if h.lexical_rank else 0.0)
+        assert abs(h.score - expected) < 1e-12 and h.dense_similarity is not None
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].article.id == "x"  # first in both lists
+
+
+def test_the_lexical_index_is_built_once_per_generation_and_rebuilt_after_a_switch(tmp_path: Path) -> None:
+    store = _weather_store(tmp_path)
+    retriever = HybridRetriever(store, shared_onnx(), k=3)
+    retriever.search("mild winds")
+    index = retriever._index
+    retriever.search("sunny skies")
+    assert retriever._index is index  # reused
+    store.sync([_article("q", "The Quillbrook ferry sank near the pier.")], prune=False, chunker=chunk_article)
+    hits = retriever.search("Quillbrook")
+    assert retriever._index is not index and hits[0].article.id == "q" and hits[0].lexical_rank == 1
+
+
+def test_an_empty_corpus_returns_nothing_and_a_stopword_question_still_gets_dense_hits(tmp_path: Path) -> None:
+    empty = CorpusStore(Settings(data_dir=tmp_path / "empty", collection="test"), shared_onnx())
+    assert HybridRetriever(empty, shared_onnx()).search("anything") == []
+    hits = HybridRetriever(_weather_store(tmp_path), shared_onnx(), k=3).search("what is the of and")
+    assert len(hits) == 3 and all(h.lexical_rank is None and h.dense_similarity is not None for h in hits)

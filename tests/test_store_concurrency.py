@@ -1,0 +1,91 @@
+"""Searches during reloads: they keep their generation until they finish, and never see a mix or an error."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsbot.models import Article, Chunk
+from newsbot.settings import Settings
+from retrieval.chunking import chunk_article
+from retrieval.embeddings import shared_onnx
+from retrieval.generation import Generation
+from retrieval.loaders import content_hash
+from retrieval.search import HybridRetriever
+from retrieval.store import CorpusStore
+
+
+def art(aid: str, text: str) -> Article:
+    a = Article(id=aid, title=aid, text=text, publisher="Wire", published="2024-01-01")
+    return a.model_copy(update={"content_hash": content_hash(a)})
+
+
+def chunker(a: Article) -> list[Chunk]:
+    return chunk_article(a, size=200, overlap=40)
+
+
+RED = [art(f"red{i}", f"Red report {i}: the harbour strike entered day {i}. Dockers said talks had failed.")
+       for i in range(6)]
+BLUE = [art(f"blue{i}", f"Blue report {i}: the harbour reopened after {i} days. Owners said talks had worked.")
+        for i in range(6)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> CorpusStore:
+    return CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
+
+
+def test_a_switch_waits_for_a_search_still_reading_the_old_generation(store: CorpusStore) -> None:
+    store.sync(RED, chunker=chunker)
+    old = store.generation
+    done = threading.Event()
+    with store.reading() as held:
+        assert held is not None and held.name == old
+        worker = threading.Thread(target=lambda: (store.sync(BLUE, chunker=chunker), done.set()))
+        worker.start()
+        deadline = time.monotonic() + 30
+        while store.generation == old and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert store.generation != old  # switched: new searches read the new corpus ...
+        time.sleep(0.3)
+        assert not done.is_set() and old in Generation.names(store.client, "test")  # ... the old one is kept
+        assert {a.id for a in held.articles.values()} == {a.id for a in RED}
+        assert held.search(shared_onnx().embed_query("harbour strike"), 3)
+    worker.join(30)
+    assert done.is_set() and Generation.names(store.client, "test") == {store.generation}
+
+
+def test_searches_through_repeated_reloads_never_fail_nor_mix_generations(store: CorpusStore) -> None:
+    store.sync(RED, chunker=chunker)
+    retriever = HybridRetriever(store, shared_onnx(), k=6, per_article=1)
+    red, blue = {a.id for a in RED}, {a.id for a in BLUE}
+    seen: list[str] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            try:
+                ids = {e.article.id for e in retriever.search("What happened at the harbour talks?")}
+                dense = {c.article_id for c, _ in store.dense_search(shared_onnx().embed_query("harbour"), 6)}
+                assert ids <= red or ids <= blue, ids
+                assert dense <= red or dense <= blue, dense
+                seen.append("red" if ids <= red else "blue")
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    searchers = [threading.Thread(target=search) for _ in range(3)]
+    for t in searchers:
+        t.start()
+    for n in range(12):
+        store.sync(BLUE if n % 2 == 0 else RED, chunker=chunker)
+    stop.set()
+    for t in searchers:
+        t.join(30)
+    assert not errors, errors[0]
+    assert {"red", "blue"} <= set(seen)
+    assert Generation.names(store.client, "test") == {store.generation}
