@@ -20,7 +20,8 @@ from newsbot.llm.draft import Draft
 from newsbot.llm.failure import LLMFailure
 from newsbot.llm.prompt import Prompt, PromptError, answer_schema, load_prompt, messages
 from newsbot.llm.reply import ParsedReply, parse_reply
-from newsbot.llm.verify import verify, without_tainted
+from newsbot.llm.sides import without_tainted
+from newsbot.llm.verify import verify
 from newsbot.models import Answer, Evidence, Verdict
 from newsbot.settings import Settings
 
