@@ -212,6 +212,13 @@ def test_a_value_answer_is_kept_only_when_its_quote_states_it(server: ScriptedSe
     assert [s.answer for s in answer.sides] == ["Lex Fridman"]  # as the article writes it
     assert "side 2: answer 'Joe Rogan' is not in its quotes, dropped" in answer.repairs
     assert "side 2: gives no answer that its quotes state, dropped" in answer.repairs
+
+
+def test_a_value_question_answered_without_a_stated_value_falls_back_with_a_note(server: ScriptedServer) -> None:
+    server.reply = answers([("supports", "Zelensky", ZEL)], verdict="supported")
+    answer = compose_llm("Who interviewed Zelensky?", EVIDENCE, settings_for(server.url))
+    assert answer.mode == "extractive" and answer.sides[0].answer is not None
+    assert answer.notes == ["The model gave no answer that its quotes state; the extractive answer is shown."]
     assert_sound(answer)
 
 

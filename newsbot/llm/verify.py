@@ -56,7 +56,8 @@ def verify(question: str, evidence: Sequence[Evidence], reply: dict, extractive:
     extractive = without_tainted(extractive, evidence)
     asked = analyze(question)
     groups = []
-    for group in group_quotes(_quotes(reply, evidence, extractive, asked, repairs)):
+    quotes = _quotes(reply, evidence, extractive, asked, repairs)
+    for group in group_quotes(quotes):
         value = value_of(group, repairs)
         if asked.kind == "value" and value is None:
             repairs.append(f"side {group[0].side}: gives no answer that its quotes state, dropped")
@@ -64,8 +65,12 @@ def verify(question: str, evidence: Sequence[Evidence], reply: dict, extractive:
         groups.append((group, value))
     if not groups:
         abstained = reply.get("verdict") == "not_found" and not reply.get("sides")
-        note = "The model found no answer in the passages; the extractive answer is shown." if abstained \
-            else "The model's answer had no valid citation; the extractive answer is shown."
+        if abstained:
+            note = "The model found no answer in the passages; the extractive answer is shown."
+        elif quotes:
+            note = "The model gave no answer that its quotes state; the extractive answer is shown."
+        else:
+            note = "The model's answer had no valid citation; the extractive answer is shown."
         return extractive.model_copy(update={"notes": [*extractive.notes, note],
                                              "repairs": [*extractive.repairs, *repairs],
                                              "prompt_version": prompt_version, "mode": "extractive"})
