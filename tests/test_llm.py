@@ -289,8 +289,6 @@ def test_an_instruction_planted_in_an_article_cannot_plant_a_claim_or_a_source(s
     server.reply = answers(sides, verdict="supported")
     answer = ask(server, ev)
     assert answer.mode == ("llm" if fooled == "partly" else "extractive")
-    if fooled == "entirely":  # the extractive answer shown had cited the planted paragraph: that is gone too
-        assert any("instruction to the model removed from the sources" in r for r in answer.repairs)
     user_message = server.requests[0]["messages"][1]["content"]
     assert user_message.count("</passages>") == 1 and "</ passages>" in user_message  # the fence held
     assert any("passage 42, which was not given" in r for r in answer.repairs)

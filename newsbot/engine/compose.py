@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
+from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.stance import (
     Judgement,
@@ -74,8 +75,8 @@ def _sentences(evidence: Sequence[Evidence]) -> list[_Candidate]:
         analysis = analyze_article(ev.article.text)
         title_terms = frozenset(term(t.text) for t in tokens(ev.article.title))
         for s in analysis.within(ev.chunk.start, ev.chunk.end):
-            if (ev.article.id, s.start) in seen:
-                continue
+            if (ev.article.id, s.start) in seen or is_tainted(ev.article.text, s.start, s.end):
+                continue  # a planted instruction ("ignore previous instructions …") is never evidence
             seen.add((ev.article.id, s.start))
             out.append(_Candidate(ev, analysis, s, rank, title_terms))
     return out

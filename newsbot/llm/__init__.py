@@ -5,7 +5,7 @@ The model gets the retrieved passages as fenced, numbered data
 reply with JSON (:mod:`~newsbot.llm.client` asks for structured output in the
 form the endpoint accepts; :mod:`~newsbot.llm.reply` reads it). Whatever it
 writes is verified (:mod:`~newsbot.llm.verify`, :mod:`~newsbot.llm.quotes`,
-:mod:`~newsbot.llm.injection`) before anyone sees it; every failure falls back
+:mod:`~newsbot.engine.injection`) before anyone sees it; every failure falls back
 to the extractive answer with a note (:mod:`~newsbot.llm.answer`). Streaming
 shows a readable draft (:mod:`~newsbot.llm.draft`) and ends with the verified answer.
 """

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbot.engine.attribution import SentenceInfo, analyze_article
-from newsbot.llm.injection import is_tainted
+from newsbot.engine.injection import is_tainted
 from newsbot.models import Evidence
 from newsbot.text import is_stopword, term, tokens
 
