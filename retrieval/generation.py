@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api.types import EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -41,7 +42,7 @@ class ChunkRecord:
     id: str
     text: str
     metadata: dict
-    embedding: list[float]
+    embedding: Any  # list[float] or a numpy row as Chroma returned it (no conversion)
 
 
 def open_client(settings: Settings) -> tuple[chromadb.ClientAPI, str]:
@@ -62,9 +63,9 @@ def chroma_function(embedder: Embedder | None) -> EmbeddingFunction | None:
     return embedder if isinstance(embedder, EmbeddingFunction) else None
 
 
-def chunk_records(chunks: list[Chunk], vector: Callable[[Chunk], list[float]]) -> list[ChunkRecord]:
+def chunk_records(chunks: list[Chunk], vector: Callable[[Chunk], Any]) -> list[ChunkRecord]:
     return [ChunkRecord(c.id, c.text, {"article_id": c.article_id, "index": c.index, "start": c.start,
-                                       "end": c.end, "text_hash": c.text_hash}, list(vector(c))) for c in chunks]
+                                       "end": c.end, "text_hash": c.text_hash}, vector(c)) for c in chunks]
 
 
 def _chunk(id_: str, text: str, meta: dict) -> Chunk:
@@ -154,7 +155,8 @@ class Generation:
         for lo in range(0, len(records), self._max_batch):
             part = records[lo : lo + self._max_batch]
             self._chunks.add(ids=[r.id for r in part], documents=[r.text for r in part],
-                             metadatas=[r.metadata for r in part], embeddings=[r.embedding for r in part])
+                             metadatas=[r.metadata for r in part],
+                             embeddings=np.asarray([r.embedding for r in part], dtype=np.float32))
 
     def add_articles(self, articles: list[Article], chunk_counts: dict[str, int]) -> None:
         for lo in range(0, len(articles), self._max_batch):
@@ -203,20 +205,20 @@ class Generation:
         for lo in range(0, len(article_ids), GROUP):
             group = article_ids[lo : lo + GROUP]
             got = self._chunks.get(where={"article_id": {"$in": group}}, include=["documents", "metadatas", "embeddings"])
-            recs = [ChunkRecord(i, d, m, list(e)) for i, d, m, e in
+            recs = [ChunkRecord(i, d, m, e) for i, d, m, e in
                     zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)]
             for k in range(0, len(recs), self._max_batch):
                 yield lo + len(group), recs[k : k + self._max_batch]
 
-    def vectors_for(self, text_hashes: set[str]) -> dict[str, list[float]]:
+    def vectors_for(self, text_hashes: set[str]) -> dict[str, Any]:
         """Vectors already computed for these chunk texts: the same text is never embedded twice."""
-        out: dict[str, list[float]] = {}
+        out: dict[str, Any] = {}
         hashes = sorted(h for h in text_hashes if h)
         for lo in range(0, len(hashes), GROUP):
             got = self._chunks.get(where={"text_hash": {"$in": hashes[lo : lo + GROUP]}},
                                    include=["metadatas", "embeddings"])
             for m, e in zip(got["metadatas"], got["embeddings"], strict=True):
-                out.setdefault(m["text_hash"], list(e))
+                out.setdefault(m["text_hash"], e)
         return out
 
     def any_vector(self) -> list[float] | None:

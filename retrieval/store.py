@@ -253,7 +253,8 @@ class CorpusStore:
                 progress("embed", min(lo + EMBED_STEP, len(missing)), len(missing))
         report.chunks_embedded = len(missing)
         report.chunks_reused = sum(1 for c in new_chunks if c.text_hash in vectors)
-        gen.add_chunks(chunk_records(new_chunks, lambda c: vectors.get(c.text_hash) or embedded[c.text]))
+        gen.add_chunks(chunk_records(new_chunks, lambda c: vectors[c.text_hash] if c.text_hash in vectors
+                                     else embedded[c.text]))
         gen.add_articles(list(final.values()), counts)
         return counts
 
