@@ -91,6 +91,10 @@ class HybridRetriever:
                 self._index = (live.name, _LexicalIndex(live.all_chunks()))
             return self._index[1]
 
+    def warm(self) -> None:
+        """Build the live generation's BM25 index and article cache now (after a reload), not on the next question."""
+        self.store.read(lambda live: (self._lexical(live), live.articles), None)
+
     def search(self, question: str, k: int | None = None) -> list[Evidence]:
         """The best ``k`` passages for ``question``, fused and diversified, each with its whole article."""
         k = k or self.k

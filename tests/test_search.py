@@ -82,8 +82,11 @@ def test_the_lexical_index_is_built_once_per_generation_and_rebuilt_after_a_swit
     retriever.search("sunny skies")
     assert retriever._index is index  # reused
     store.sync([_article("q", "The Quillbrook ferry sank near the pier.")], prune=False, chunker=chunk_article)
+    retriever.warm()  # what a reload does right after the switch
+    warmed = retriever._index
+    assert warmed is not index and warmed[0] == store.generation
     hits = retriever.search("Quillbrook")
-    assert retriever._index is not index and hits[0].article.id == "q" and hits[0].lexical_rank == 1
+    assert retriever._index is warmed and hits[0].article.id == "q" and hits[0].lexical_rank == 1
 
 
 def test_an_empty_corpus_returns_nothing_and_a_stopword_question_still_gets_dense_hits(tmp_path: Path) -> None:

@@ -1,0 +1,59 @@
+"""Two stores (as two processes) on one real Chroma server: a switch by one is followed by the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsbot.models import Article, Chunk
+from newsbot.settings import Settings
+from retrieval.chunking import chunk_article
+from retrieval.embeddings import shared_onnx
+from retrieval.generation import Generation
+from retrieval.loaders import content_hash
+from retrieval.search import HybridRetriever
+from retrieval.store import CorpusStore
+from tests.chroma_server import chroma_server
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with chroma_server(tmp_path_factory.mktemp("chroma")) as url:
+        yield url
+
+
+def art(aid: str, text: str) -> Article:
+    a = Article(id=aid, title=aid, text=text, publisher="Wire")
+    return a.model_copy(update={"content_hash": content_hash(a)})
+
+
+def chunker(a: Article) -> list[Chunk]:
+    return chunk_article(a, size=200, overlap=40)
+
+
+def test_a_reader_whose_generation_another_process_deleted_rereads_the_registry(server: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, chroma_url=server, collection="twoproc")
+    writer, reader = CorpusStore(settings, shared_onnx()), CorpusStore(settings, shared_onnx())
+    assert writer.mode == reader.mode == "server"
+    writer.sync([art("old", "The ferry service was suspended for the winter.")], chunker=chunker)
+    assert reader.refresh() and reader.article("old") is not None
+    old = reader.generation
+    writer.sync([art("new", "The ferry service resumed in spring with two boats.")], chunker=chunker)
+    assert old not in Generation.names(writer.client, "twoproc")  # the writer deleted what the reader holds
+    hits = HybridRetriever(reader, shared_onnx(), k=1).search("When did the ferry resume?")  # within 2 s
+    assert [h.article.id for h in hits] == ["new"] and reader.generation != old
+
+
+def test_opening_beside_a_reload_in_progress_on_the_server_leaves_its_new_generation_alone(
+        server: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, chroma_url=server, collection="building")
+    first = CorpusStore(settings, shared_onnx())
+    first.sync([art("a", "The bridge opened.")], chunker=chunker)
+    Generation.create(first.client, "building_g2", shared_onnx())  # another process is building generation 2
+    Generation.create(first.client, "building_g0", shared_onnx())  # and an old one was never deleted
+    CorpusStore(settings, shared_onnx())
+    assert Generation.names(first.client, "building") == {"building_g1", "building_g2"}
