@@ -1,258 +1,310 @@
-"""Loading articles from files, uploads and URLs, reporting every bad one by name.
+"""Loading articles from files, folders, uploads and URLs, reporting every bad one by name.
 
-Formats: ``.txt``/``.md`` with optional YAML front matter, ``.html`` (main text
-extracted by trafilatura), ``.json``/``.jsonl`` records. A file that cannot be
-read is reported with its reason while the others load; nothing here raises
-for bad input. The article text is kept exactly as written, because every
-quote must be an exact slice of it.
+Formats (``retrieval.formats``): ``.txt``/``.md`` with optional YAML front
+matter, ``.html`` (main text extracted by trafilatura), ``.json``/``.jsonl``
+records. Nothing here raises for bad input: each source that cannot be used
+becomes a ``LoadFailure`` with a short reason, and everything else still loads.
+Ids are stable (front matter / record ``id``, else derived from the path) and
+unique within a ``LoadResult``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import re
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import httpx
-import yaml
 
 from newsbot.models import Article
+from retrieval.formats import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    BadSource,
+    Parsed,
+    content_hash,
+    decode_text,
+    parse_document,
+    slugify,
+)
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_META_KEYS = ("id", "title", "publisher", "published", "url", "language")
+__all__ = ["SUPPORTED_SUFFIXES", "LoadFailure", "LoadResult", "content_hash", "load_bytes", "load_paths", "load_url"]
+
+_ACCEPT = "text/html,application/xhtml+xml,text/markdown,text/plain,application/json;q=0.9,*/*;q=0.1"
 
 
 @dataclass(frozen=True)
 class LoadFailure:
     """A source that could not be loaded, and why, in words a moderator can act on."""
 
-    source: str
+    source: str  # file path relative to the folder given, upload name, or URL
     reason: str
 
 
 @dataclass
 class LoadResult:
-    """What loaded and what did not."""
+    """What loaded and what did not. Article ids are unique within one result."""
 
     articles: list[Article] = field(default_factory=list)
     failures: list[LoadFailure] = field(default_factory=list)
 
     def merge(self, other: LoadResult) -> LoadResult:
-        return LoadResult(self.articles + other.articles, self.failures + other.failures)
-
-
-class _Bad(ValueError):
-    """A reason to refuse one source."""
+        """Both results together; an article whose id is already taken becomes a failure."""
+        return _unique_ids(self.articles + other.articles, self.failures + other.failures)
 
 
 def load_paths(paths: Sequence[Path], *, max_bytes: int = 5_000_000, root: Path | None = None) -> LoadResult:
-    """Load files and folders (recursively, sorted; hidden entries skipped). Ids are unique in the result."""
-    result = LoadResult()
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            base = path.resolve()
-            for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
-                rel = file.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                result = result.merge(_load_file(file, rel.as_posix(), base, max_bytes))
-        elif path.exists() or path.is_symlink():
-            result = result.merge(_load_file(path, path.name, path.resolve().parent, max_bytes))
-        else:
-            result.failures.append(LoadFailure(str(path), "no such file or folder"))
-    return _unique_ids(result)
+    """Load files and folders (recursively, sorted; hidden files and folders skipped).
+
+    Sources are named relative to the folder given (a file given directly: by
+    its name) or, when ``root`` is set and the path is inside it, relative to
+    ``root`` - so a file gets the same id whether its folder or the file itself
+    is loaded. Links that resolve outside the folder (or ``root``) are refused.
+    """
+    articles: list[Article] = []
+    failures: list[LoadFailure] = []
+    seen: set[Path] = set()
+    root_abs = Path(os.path.abspath(root)) if root is not None else None
+    for given in paths:
+        path = Path(given)
+        label_base = _label_base(path, root_abs)
+        if root_abs is not None and label_base == root_abs:
+            boundary: Path | None = _resolved(root_abs)
+        else:  # links inside a folder must stay in it; a file named directly is taken as given
+            boundary = _resolved(Path(os.path.abspath(path))) if os.path.isdir(path) else None
+        for item in _walk(path, label_base, boundary, top=True):
+            if isinstance(item, LoadFailure):
+                failures.append(item)
+                continue
+            file, label, resolved = item
+            if resolved in seen:  # the same file reached twice (folder + file, or a link): load it once
+                continue
+            seen.add(resolved)
+            parsed = _load_file(file, label, max_bytes)
+            articles += parsed.articles
+            failures += parsed.failures
+    return _unique_ids(articles, failures)
 
 
 def load_bytes(name: str, data: bytes, *, source: str | None = None, max_bytes: int = 5_000_000) -> LoadResult:
-    """Load one uploaded file; only the base name of ``name`` is used (it may be hostile)."""
-    base = PurePosixPath(name.replace("\\", "/")).name or "upload.txt"
+    """Load one uploaded file. Only the base name of ``name`` is used (it may be hostile); nothing is written."""
+    base = _safe_base_name(name)
     label = source or base
-    try:
-        if len(data) > max_bytes:
-            raise _Bad(_too_large(len(data), max_bytes))
-        articles = _parse(base, data, default_id=_slug(PurePosixPath(base).stem), source=label)
-        return _unique_ids(LoadResult(articles, []))
-    except _Bad as exc:
-        return LoadResult([], [LoadFailure(label, str(exc))])
+    suffix = PurePosixPath(base).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return LoadResult([], [LoadFailure(label, _unsupported(suffix))])
+    if len(data) > max_bytes:
+        return LoadResult([], [LoadFailure(label, _too_large(len(data), max_bytes))])
+    return _parsed(label, suffix, data, default_id=slugify(PurePosixPath(base).stem))
 
 
 def load_url(url: str, *, timeout: float = 20.0, max_bytes: int = 5_000_000,
              client: httpx.Client | None = None) -> LoadResult:
-    """Fetch ``url`` and extract its article (http and https only)."""
-    if not re.match(r"^https?://", url, re.IGNORECASE):
-        return LoadResult([], [LoadFailure(url, "only http:// and https:// URLs can be added")])
-    own = client is None
-    client = client or httpx.Client(follow_redirects=True, timeout=timeout)
+    """Fetch ``url`` (http/https only, redirects followed) and extract its article."""
+    label = url.strip()[:500]
     try:
-        with client.stream("GET", url) as resp:
+        parsed_url = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return _failed(label, "not a valid URL")
+    if parsed_url.scheme not in ("http", "https") or not parsed_url.host:
+        return _failed(label, "only http:// and https:// URLs can be added")
+    own = client is None
+    http = client or httpx.Client(timeout=timeout)
+    try:
+        with http.stream("GET", parsed_url, follow_redirects=True, timeout=timeout,
+                         headers={"Accept": _ACCEPT}) as resp:
             if resp.status_code >= 400:
-                return LoadResult([], [LoadFailure(url, f"the server answered HTTP {resp.status_code}")])
+                return _failed(label, f"the server answered HTTP {resp.status_code}")
+            media_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+            kind = _kind_for(media_type, resp.url.path)
+            if kind is None:
+                return _failed(label, f"unsupported content type {media_type}")
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                return _failed(label, _too_large(int(declared), max_bytes))
             body = bytearray()
             for part in resp.iter_bytes():
-                body.extend(part)
+                body += part
                 if len(body) > max_bytes:
-                    return LoadResult([], [LoadFailure(url, _too_large(len(body), max_bytes))])
-            ctype = resp.headers.get("content-type", "")
-    except httpx.HTTPError as exc:
-        return LoadResult([], [LoadFailure(url, f"could not fetch: {exc.__class__.__name__}")])
+                    return _failed(label, _too_large(len(body), max_bytes))
+            final_url, charset = str(resp.url), resp.charset_encoding
+    except httpx.TimeoutException:
+        return _failed(label, f"timed out after {timeout:g} s")
+    except httpx.TooManyRedirects:
+        return _failed(label, "too many redirects")
+    except httpx.UnsupportedProtocol:
+        return _failed(label, "redirected to an address that is not http:// or https://")
+    except httpx.ConnectError:
+        return _failed(label, f"could not connect to {parsed_url.host}")
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        return _failed(label, f"could not fetch ({exc.__class__.__name__})")
     finally:
         if own:
-            client.close()
-    name = "page.html" if "html" in ctype or not ctype else ("page.json" if "json" in ctype else "page.txt")
+            http.close()
+    stem = f"{parsed_url.host}{parsed_url.path}" + (f"?{parsed_url.query.decode()}" if parsed_url.query else "")
+    return _parsed(label, kind, bytes(body), default_id=slugify(stem), default_url=final_url, charset=charset)
+
+
+def _label_base(path: Path, root: Path | None) -> Path:
+    """The folder that sources and default ids are relative to."""
+    absolute = Path(os.path.abspath(path))
+    if root is not None and (absolute == root or root in absolute.parents):
+        return root
+    return absolute if os.path.isdir(absolute) else absolute.parent
+
+
+def _resolved(path: Path) -> Path:
     try:
-        articles = _parse(name, bytes(body), default_id=_slug(re.sub(r"^https?://", "", url))[:80], source=url,
-                          default_url=url)
-    except _Bad as exc:
-        return LoadResult([], [LoadFailure(url, str(exc))])
-    return _unique_ids(LoadResult(articles, []))
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
-def content_hash(article: Article) -> str:
-    """sha256 over the article's id, text and metadata: any change makes a new hash."""
-    payload = json.dumps([article.id, article.title, article.text, article.publisher, article.published,
-                          article.url, article.language], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _walk(path: Path, label_base: Path, boundary: Path | None,
+          top: bool = False) -> Iterator[tuple[Path, str, Path] | LoadFailure]:
+    """Files under ``path`` in sorted order as (path, label, resolved path), or failures.
 
-
-def _load_file(file: Path, label: str, base: Path, max_bytes: int) -> LoadResult:
+    ``boundary`` is where links must stay (None: a file given directly may be a link anywhere).
+    """
+    absolute = Path(os.path.abspath(path))
+    label = str(path) if top else _label(absolute, label_base)
+    is_link = os.path.islink(absolute)
     try:
-        resolved = file.resolve()
-        if base not in resolved.parents and resolved != base:
-            raise _Bad("a link that points outside the corpus folder")
-        if file.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise _Bad(f"unsupported file type {file.suffix or '(none)'}; use .md, .txt, .html, .json or .jsonl")
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise _Bad(_too_large(size, max_bytes))
-        data = file.read_bytes()
-        stem = str(PurePosixPath(label).with_suffix(""))
-        return LoadResult(_parse(file.name, data, default_id=_slug(stem), source=label), [])
-    except _Bad as exc:
-        return LoadResult([], [LoadFailure(label, str(exc))])
-    except OSError as exc:
-        return LoadResult([], [LoadFailure(label, f"cannot be read: {exc.strerror or exc}")])
-
-
-def _parse(name: str, data: bytes, *, default_id: str, source: str, default_url: str = "") -> list[Article]:
-    text = _decode(data)
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix in (".json", ".jsonl"):
-        return _records(text, suffix, default_id, source)
-    if suffix in (".html", ".htm"):
-        return [_html(text, default_id, source, default_url)]
-    return [_markdown(text, default_id, source, default_url)]
-
-
-def _decode(data: bytes) -> str:
-    if not data.strip():
-        raise _Bad("empty file")
-    if b"\x00" in data[:8192]:
-        raise _Bad("binary file (contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Bad(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    return text.removeprefix("\ufeff")
-
-
-def _markdown(text: str, default_id: str, source: str, default_url: str) -> Article:
-    meta: dict = {}
-    body = text
-    m = _FRONT_MATTER.match(text)
-    if m:
+        info = os.stat(absolute)
+        resolved = absolute.resolve()
+    except FileNotFoundError:
+        yield LoadFailure(label, "broken link (its target does not exist)" if is_link else "no such file or folder")
+        return
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop on Python 3.11
+        yield LoadFailure(label, f"cannot be read: {_os_reason(exc)}")
+        return
+    if top and not stat.S_ISDIR(info.st_mode):
+        label = _label(absolute, label_base)
+    if boundary is not None and resolved != boundary and boundary not in resolved.parents:
+        yield LoadFailure(label, "a link that points outside the folder; refused")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        if is_link and not top:
+            yield LoadFailure(label, "a link to a folder; links to folders are not followed")
+            return
         try:
-            loaded = yaml.safe_load(m.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark is not None else ""
-            raise _Bad(f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise _Bad("broken front matter: expected 'key: value' lines")
-        meta = loaded or {}
-        body = text[m.end():]
-    elif text.startswith("---"):
-        raise _Bad("broken front matter: no closing '---' line")
-    if "title" not in meta:
-        first = next((ln for ln in body.splitlines() if ln.strip()), "")
-        meta["title"] = first.strip().lstrip("#").strip()
-        body = body[body.index(first) + len(first):] if first else body
-    return _article(meta, body, default_id, source, default_url)
+            names = sorted(os.listdir(absolute))
+        except OSError as exc:
+            yield LoadFailure(label, f"folder cannot be read: {_os_reason(exc)}")
+            return
+        for name in names:
+            if not name.startswith("."):
+                yield from _walk(absolute / name, label_base, boundary)
+    elif stat.S_ISREG(info.st_mode):
+        yield absolute, label, resolved
+    else:
+        yield LoadFailure(label, "not a regular file")
 
 
-def _html(text: str, default_id: str, source: str, default_url: str) -> Article:
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(text, url=default_url or None, include_comments=False, with_metadata=True)
-    body = getattr(doc, "text", None) if doc is not None else None
-    if not body or not body.strip():
-        raise _Bad("no article text could be extracted from the HTML")
-    meta = {"title": getattr(doc, "title", None) or "", "publisher": getattr(doc, "sitename", None) or "",
-            "published": getattr(doc, "date", None) or "", "url": getattr(doc, "url", None) or default_url,
-            "language": getattr(doc, "language", None) or "en"}
-    return _article(meta, body, default_id, source, default_url)
-
-
-def _records(text: str, suffix: str, default_id: str, source: str) -> list[Article]:
+def _load_file(file: Path, label: str, max_bytes: int) -> LoadResult:
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return _failed(label, _unsupported(suffix))
     try:
-        rows = [json.loads(ln) for ln in text.splitlines() if ln.strip()] if suffix == ".jsonl" else json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _Bad(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    rows = rows if isinstance(rows, list) else [rows]
-    out, bad = [], []
-    for n, row in enumerate(rows, 1):
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-            bad.append(f"record {n}: missing 'text'")
-            continue
-        rid = _slug(str(row["id"])) if row.get("id") else f"{default_id}-{n}"
-        out.append(_article(row, row["text"], rid, f"{source}#{n}", ""))
-    if bad and not out:
-        raise _Bad("; ".join(bad[:3]))
-    return out
+        size = os.stat(file).st_size
+        if size > max_bytes:  # refused before reading a byte
+            return _failed(label, _too_large(size, max_bytes))
+        with open(file, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return _failed(label, f"cannot be read: {_os_reason(exc)}")
+    if len(data) > max_bytes:  # it grew after the size check
+        return _failed(label, _too_large(len(data), max_bytes))
+    default_id = slugify(str(PurePosixPath(label).with_suffix("")))
+    return _parsed(label, suffix, data, default_id=default_id)
 
 
-def _article(meta: dict, body: str, default_id: str, source: str, default_url: str) -> Article:
-    body = body.strip("\r\n")
-    if not body.strip():
-        raise _Bad("no article text after the front matter")
-    published = meta.get("published") or ""
-    if isinstance(published, dt.date | dt.datetime):
-        published = published.isoformat()[:10]
-    article = Article(
-        id=_slug(str(meta["id"])) if meta.get("id") else default_id,
-        title=str(meta.get("title") or default_id).strip(),
-        text=body,
-        publisher=str(meta.get("publisher") or ""),
-        published=str(published),
-        url=str(meta.get("url") or default_url),
-        language=str(meta.get("language") or "en"),
-        source=source,
-    )
-    return article.model_copy(update={"content_hash": content_hash(article)})
+def _parsed(label: str, kind: str, data: bytes, *, default_id: str, default_url: str = "",
+            charset: str | None = None) -> LoadResult:
+    try:
+        if kind in HTML_SUFFIXES and charset is None and default_url:
+            text = _decode_web_page(data)
+        else:
+            text = decode_text(data, charset=charset)
+        parsed = parse_document(kind, text, default_id=default_id, source=label, default_url=default_url)
+    except BadSource as exc:
+        return _failed(label, str(exc))
+    return _unique_ids(parsed.articles, [LoadFailure(label, p) for p in parsed.problems])
 
 
-def _unique_ids(result: LoadResult) -> LoadResult:
-    seen: dict[str, str] = {}
+def _decode_web_page(data: bytes) -> str:
+    """A page with no declared charset: UTF-8 if it is, else trafilatura's detection (meta charset etc.)."""
+    try:
+        return decode_text(data)
+    except BadSource as exc:
+        if "UTF-8" not in str(exc) or "UTF-16" in str(exc):
+            raise
+    from trafilatura.utils import decode_file
+
+    return decode_text(decode_file(data).encode("utf-8", "replace"))
+
+
+def _unique_ids(articles: list[Article], failures: list[LoadFailure]) -> LoadResult:
+    first_source: dict[str, str] = {}
     kept: list[Article] = []
-    failures = list(result.failures)
-    for a in result.articles:
-        if a.id in seen:
-            failures.append(LoadFailure(a.source, f"duplicate id '{a.id}' (also in {seen[a.id]})"))
+    failures = list(failures)
+    for article in articles:
+        if article.id in first_source:
+            failures.append(LoadFailure(article.source,
+                                        f"duplicate id '{article.id}' (also in {first_source[article.id]})"))
             continue
-        seen[a.id] = a.source
-        kept.append(a)
+        first_source[article.id] = article.source
+        kept.append(article)
     return LoadResult(kept, failures)
 
 
-def _slug(value: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9._/-]+", "-", value).strip("-./").replace("/", "--")
-    return slug[:120] or "article"
+def _kind_for(media_type: str, url_path: str) -> str | None:
+    """Which parser a fetched body needs, from its content type (and the URL's suffix for plain text)."""
+    suffix = PurePosixPath(url_path).suffix.lower()
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return ".html"
+    if media_type in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-seq"):
+        return ".jsonl"
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return ".jsonl" if suffix == ".jsonl" else ".json"
+    if media_type in ("text/markdown", "text/x-markdown"):
+        return ".md"
+    if media_type == "text/plain":
+        return suffix if suffix in SUPPORTED_SUFFIXES else ".txt"
+    if not media_type:
+        return suffix if suffix in SUPPORTED_SUFFIXES else ".html"
+    return None
+
+
+def _safe_base_name(name: str) -> str:
+    base = PurePosixPath(str(name).replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:200]
+    return base if base not in ("", ".", "..") else "upload"
+
+
+def _label(path: Path, base: Path) -> str:
+    try:
+        rel = path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name or str(path)
+    return rel if rel != "." else (path.name or ".")
+
+
+def _failed(source: str, reason: str) -> LoadResult:
+    return LoadResult([], [LoadFailure(source, reason)])
+
+
+def _unsupported(suffix: str) -> str:
+    shown = suffix or "(no suffix)"
+    return f"unsupported file type {shown}; use {', '.join(sorted(MARKDOWN_SUFFIXES | HTML_SUFFIXES))}, .json or .jsonl"
 
 
 def _too_large(size: int, limit: int) -> str:
     return f"too large ({size / 1e6:.1f} MB > {limit / 1e6:.1f} MB)"
+
+
+def _os_reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
