@@ -303,7 +303,13 @@ def _unsupported(suffix: str) -> str:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"too large ({size / 1e6:.1f} MB > {limit / 1e6:.1f} MB)"
+    return f"too large ({_amount(size)} > {_amount(limit)})"
+
+
+def _amount(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} MB"
+    return f"{n / 1e3:.1f} KB" if n >= 1_000 else f"{n} bytes"
 
 
 def _os_reason(exc: BaseException) -> str:
