@@ -145,7 +145,7 @@ def parse_html(text: str, *, default_id: str, source: str, default_url: str = ""
     try:
         doc = trafilatura.bare_extraction(text, url=default_url or None, with_metadata=True,
                                           include_comments=False, include_tables=True)
-    except Exception as exc:  # trafilatura can fail on pathological markup; that page is then refused
+    except Exception as exc:  # noqa: BLE001 - trafilatura can fail on pathological markup; refuse that page
         raise BadSource(f"no text extracted from HTML ({exc.__class__.__name__})") from None
     body = getattr(doc, "text", None) or ""
     if not body.strip():

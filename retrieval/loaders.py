@@ -19,12 +19,12 @@ from pathlib import Path, PurePosixPath
 import httpx
 
 from newsbot.models import Article
+from retrieval.fetching import decode_page, fetch_page, too_large
 from retrieval.formats import (
     HTML_SUFFIXES,
     MARKDOWN_SUFFIXES,
     SUPPORTED_SUFFIXES,
     BadSource,
-    Parsed,
     content_hash,
     decode_text,
     parse_document,
@@ -32,9 +32,6 @@ from retrieval.formats import (
 )
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadFailure", "LoadResult", "content_hash", "load_bytes", "load_paths", "load_url"]
-
-_ACCEPT = "text/html,application/xhtml+xml,text/markdown,text/plain,application/json;q=0.9,*/*;q=0.1"
-
 
 @dataclass(frozen=True)
 class LoadFailure:
@@ -97,55 +94,20 @@ def load_bytes(name: str, data: bytes, *, source: str | None = None, max_bytes: 
     if suffix not in SUPPORTED_SUFFIXES:
         return LoadResult([], [LoadFailure(label, _unsupported(suffix))])
     if len(data) > max_bytes:
-        return LoadResult([], [LoadFailure(label, _too_large(len(data), max_bytes))])
+        return LoadResult([], [LoadFailure(label, too_large(len(data), max_bytes))])
     return _parsed(label, suffix, data, default_id=slugify(PurePosixPath(base).stem))
 
 
 def load_url(url: str, *, timeout: float = 20.0, max_bytes: int = 5_000_000,
              client: httpx.Client | None = None) -> LoadResult:
-    """Fetch ``url`` (http/https only, redirects followed) and extract its article."""
+    """Fetch ``url`` (http/https only, redirects followed) and extract its article; a given client stays open."""
     label = url.strip()[:500]
     try:
-        parsed_url = httpx.URL(url.strip())
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return _failed(label, "not a valid URL")
-    if parsed_url.scheme not in ("http", "https") or not parsed_url.host:
-        return _failed(label, "only http:// and https:// URLs can be added")
-    own = client is None
-    http = client or httpx.Client(timeout=timeout)
-    try:
-        with http.stream("GET", parsed_url, follow_redirects=True, timeout=timeout,
-                         headers={"Accept": _ACCEPT}) as resp:
-            if resp.status_code >= 400:
-                return _failed(label, f"the server answered HTTP {resp.status_code}")
-            media_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-            kind = _kind_for(media_type, resp.url.path)
-            if kind is None:
-                return _failed(label, f"unsupported content type {media_type}")
-            declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                return _failed(label, _too_large(int(declared), max_bytes))
-            body = bytearray()
-            for part in resp.iter_bytes():
-                body += part
-                if len(body) > max_bytes:
-                    return _failed(label, _too_large(len(body), max_bytes))
-            final_url, charset = str(resp.url), resp.charset_encoding
-    except httpx.TimeoutException:
-        return _failed(label, f"timed out after {timeout:g} s")
-    except httpx.TooManyRedirects:
-        return _failed(label, "too many redirects")
-    except httpx.UnsupportedProtocol:
-        return _failed(label, "redirected to an address that is not http:// or https://")
-    except httpx.ConnectError:
-        return _failed(label, f"could not connect to {parsed_url.host}")
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return _failed(label, f"could not fetch ({exc.__class__.__name__})")
-    finally:
-        if own:
-            http.close()
-    stem = f"{parsed_url.host}{parsed_url.path}" + (f"?{parsed_url.query.decode()}" if parsed_url.query else "")
-    return _parsed(label, kind, bytes(body), default_id=slugify(stem), default_url=final_url, charset=charset)
+        page = fetch_page(url, timeout=timeout, max_bytes=max_bytes, client=client)
+        text = decode_page(page)
+    except BadSource as exc:
+        return _failed(label, str(exc))
+    return _parsed(label, page.kind, text, default_id=slugify(page.id_stem), default_url=page.final_url)
 
 
 def _label_base(path: Path, root: Path | None) -> Path:
@@ -211,40 +173,24 @@ def _load_file(file: Path, label: str, max_bytes: int) -> LoadResult:
     try:
         size = os.stat(file).st_size
         if size > max_bytes:  # refused before reading a byte
-            return _failed(label, _too_large(size, max_bytes))
+            return _failed(label, too_large(size, max_bytes))
         with open(file, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         return _failed(label, f"cannot be read: {_os_reason(exc)}")
     if len(data) > max_bytes:  # it grew after the size check
-        return _failed(label, _too_large(len(data), max_bytes))
+        return _failed(label, too_large(len(data), max_bytes))
     default_id = slugify(str(PurePosixPath(label).with_suffix("")))
     return _parsed(label, suffix, data, default_id=default_id)
 
 
-def _parsed(label: str, kind: str, data: bytes, *, default_id: str, default_url: str = "",
-            charset: str | None = None) -> LoadResult:
+def _parsed(label: str, kind: str, data: bytes | str, *, default_id: str, default_url: str = "") -> LoadResult:
     try:
-        if kind in HTML_SUFFIXES and charset is None and default_url:
-            text = _decode_web_page(data)
-        else:
-            text = decode_text(data, charset=charset)
+        text = data if isinstance(data, str) else decode_text(data)
         parsed = parse_document(kind, text, default_id=default_id, source=label, default_url=default_url)
     except BadSource as exc:
         return _failed(label, str(exc))
     return _unique_ids(parsed.articles, [LoadFailure(label, p) for p in parsed.problems])
-
-
-def _decode_web_page(data: bytes) -> str:
-    """A page with no declared charset: UTF-8 if it is, else trafilatura's detection (meta charset etc.)."""
-    try:
-        return decode_text(data)
-    except BadSource as exc:
-        if "UTF-8" not in str(exc) or "UTF-16" in str(exc):
-            raise
-    from trafilatura.utils import decode_file
-
-    return decode_text(decode_file(data).encode("utf-8", "replace"))
 
 
 def _unique_ids(articles: list[Article], failures: list[LoadFailure]) -> LoadResult:
@@ -259,24 +205,6 @@ def _unique_ids(articles: list[Article], failures: list[LoadFailure]) -> LoadRes
         first_source[article.id] = article.source
         kept.append(article)
     return LoadResult(kept, failures)
-
-
-def _kind_for(media_type: str, url_path: str) -> str | None:
-    """Which parser a fetched body needs, from its content type (and the URL's suffix for plain text)."""
-    suffix = PurePosixPath(url_path).suffix.lower()
-    if media_type in ("text/html", "application/xhtml+xml"):
-        return ".html"
-    if media_type in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-seq"):
-        return ".jsonl"
-    if media_type == "application/json" or media_type.endswith("+json"):
-        return ".jsonl" if suffix == ".jsonl" else ".json"
-    if media_type in ("text/markdown", "text/x-markdown"):
-        return ".md"
-    if media_type == "text/plain":
-        return suffix if suffix in SUPPORTED_SUFFIXES else ".txt"
-    if not media_type:
-        return suffix if suffix in SUPPORTED_SUFFIXES else ".html"
-    return None
 
 
 def _safe_base_name(name: str) -> str:
@@ -300,16 +228,6 @@ def _failed(source: str, reason: str) -> LoadResult:
 def _unsupported(suffix: str) -> str:
     shown = suffix or "(no suffix)"
     return f"unsupported file type {shown}; use {', '.join(sorted(MARKDOWN_SUFFIXES | HTML_SUFFIXES))}, .json or .jsonl"
-
-
-def _too_large(size: int, limit: int) -> str:
-    return f"too large ({_amount(size)} > {_amount(limit)})"
-
-
-def _amount(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1e6:.1f} MB"
-    return f"{n / 1e3:.1f} KB" if n >= 1_000 else f"{n} bytes"
 
 
 def _os_reason(exc: BaseException) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -32,7 +33,7 @@ def _check(article: Article, size: int, overlap: int) -> list:
         assert c.text_hash == hashlib.sha256(c.text.encode("utf-8")).hexdigest()
         assert len(c.text) <= size
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
-    assert all(a.start < b.start and a.end < b.end for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(a.start < b.start and a.end < b.end for a, b in pairwise(chunks))
     assert all(covered[k] or text[k].isspace() for k in range(len(text)))
     return chunks
 
@@ -51,11 +52,11 @@ def test_seed_chunks_end_on_sentence_boundaries() -> None:
 def test_overlap_repeats_the_end_of_the_previous_chunk_from_a_word_start() -> None:
     article = _seed()
     chunks = chunk_article(article, size=300, overlap=60)
-    for prev, cur in zip(chunks, chunks[1:], strict=False):
+    for prev, cur in pairwise(chunks):
         assert cur.start < prev.end and prev.end - cur.start <= 60 + 2  # overlap within reach (+ the gap)
         assert article.text[cur.start - 1].isspace()
     plain = chunk_article(article, size=300, overlap=0)
-    assert all(b.start >= a.end for a, b in zip(plain, plain[1:], strict=False))
+    assert all(b.start >= a.end for a, b in pairwise(plain))
 
 
 def test_paragraphs_are_preferred_over_sentences_and_sentences_over_words() -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from newsbot.models import Article
-from retrieval.loaders import SUPPORTED_SUFFIXES, LoadFailure, LoadResult, content_hash, load_bytes, load_paths
+from retrieval.loaders import (
+    SUPPORTED_SUFFIXES,
+    LoadFailure,
+    LoadResult,
+    content_hash,
+    load_bytes,
+    load_paths,
+)
 from tests.engine_helpers import ROOT, SEED
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
