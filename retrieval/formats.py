@@ -170,11 +170,15 @@ def parse_records(text: str, *, jsonl: bool, default_id: str, source: str, defau
                 rows.append((n, json.loads(line)))
             except json.JSONDecodeError as exc:
                 problems.append(f"record {n} (line {line_no}): not valid JSON ({exc.msg})")
+            except RecursionError:
+                problems.append(f"record {n} (line {line_no}): nested too deeply")
     else:
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise BadSource(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise BadSource("not usable JSON: nested too deeply") from None
         if isinstance(loaded, dict):
             rows = [(1, loaded)]
         elif isinstance(loaded, list):
@@ -218,6 +222,8 @@ def _front_matter(block: str) -> dict[str, Any]:
         where = f"line {mark.line + 2}: " if mark is not None else ""  # +1 for 1-based, +1 for the '---'
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadSource(f"broken front matter: {where}{problem}") from None
+    except RecursionError:
+        raise BadSource("broken front matter: nested too deeply") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

@@ -33,6 +33,7 @@ from retrieval.formats import (
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadFailure", "LoadResult", "content_hash", "load_bytes", "load_paths", "load_url"]
 
+
 @dataclass(frozen=True)
 class LoadFailure:
     """A source that could not be loaded, and why, in words a moderator can act on."""
@@ -190,6 +191,8 @@ def _parsed(label: str, kind: str, data: bytes | str, *, default_id: str, defaul
         parsed = parse_document(kind, text, default_id=default_id, source=label, default_url=default_url)
     except BadSource as exc:
         return _failed(label, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a parser bug on odd input must not stop the other files
+        return _failed(label, f"could not be parsed ({exc.__class__.__name__})")
     return _unique_ids(parsed.articles, [LoadFailure(label, p) for p in parsed.problems])
 
 

@@ -48,6 +48,8 @@ def _only_failure(result: LoadResult) -> LoadFailure:
         ("bad.json", b"{not json", "not valid JSON (line 1"),
         ("scalar.json", b"42", "object or a list of objects"),
         ("none.json", b"[]", "no records"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("deep.md", b"---\ntitle: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\nText.", "nested too deeply"),
         ("scripts.html", b"<html><head><script>var a = 1;</script></head><body></body></html>",
          "no text extracted from HTML"),
     ],
