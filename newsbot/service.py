@@ -115,11 +115,14 @@ class NewsService:
 
     def _sync(self, result: LoadResult, *, actor: str | None, prune: bool, rebuild: bool,
               progress: Progress | None) -> IngestReport:
-        store, _ = self._open()
+        store, retriever = self._open()
         self._reloading.set()
         try:
-            return store.sync(result.articles, failures=result.failures, prune=prune, actor=actor,
-                              rebuild=rebuild, progress=progress, chunker=self._chunker)
+            report = store.sync(result.articles, failures=result.failures, prune=prune, actor=actor,
+                                rebuild=rebuild, progress=progress, chunker=self._chunker)
+            if report.switched:
+                retriever.warm()  # build BM25 and the article cache now, not on the next question
+            return report
         finally:
             self._reloading.clear()
 
