@@ -73,7 +73,7 @@ def load_paths(paths: Sequence[Path], *, max_bytes: int = 5_000_000, root: Path 
             boundary: Path | None = _resolved(root_abs)
         else:  # links inside a folder must stay in it; a file named directly is taken as given
             boundary = _resolved(Path(os.path.abspath(path))) if os.path.isdir(path) else None
-        for item in _walk(path, label_base, boundary, top=True):
+        for item in _walk(path, label_base, boundary):
             if isinstance(item, LoadFailure):
                 failures.append(item)
                 continue
@@ -126,45 +126,54 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-def _walk(path: Path, label_base: Path, boundary: Path | None,
-          top: bool = False) -> Iterator[tuple[Path, str, Path] | LoadFailure]:
+def _walk(path: Path, label_base: Path, boundary: Path | None) -> Iterator[tuple[Path, str, Path] | LoadFailure]:
     """Files under ``path`` in sorted order as (path, label, resolved path), or failures.
 
     ``boundary`` is where links must stay (None: a file given directly may be a link anywhere).
+    Iterative, so that however deep the folders go there is no recursion limit to hit.
     """
-    absolute = Path(os.path.abspath(path))
-    label = str(path) if top else _label(absolute, label_base)
+    pending: list[Iterator[Path]] = [iter([Path(os.path.abspath(path))])]
+    top = True
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
+            continue
+        found = _visit(entry, str(path) if top else None, label_base, boundary, top=top)
+        top = False
+        if isinstance(found, list):
+            pending.append(iter(found))
+        else:
+            yield found
+
+
+def _visit(absolute: Path, given: str | None, label_base: Path, boundary: Path | None, *,
+           top: bool) -> list[Path] | tuple[Path, str, Path] | LoadFailure:
+    """One entry: a folder's visible children, a regular file, or why it is refused."""
+    label = given if given is not None else _label(absolute, label_base)
     is_link = os.path.islink(absolute)
     try:
         info = os.stat(absolute)
         resolved = absolute.resolve()
     except FileNotFoundError:
-        yield LoadFailure(label, "broken link (its target does not exist)" if is_link else "no such file or folder")
-        return
+        return LoadFailure(label, "broken link (its target does not exist)" if is_link else "no such file or folder")
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop on Python 3.11
-        yield LoadFailure(label, f"cannot be read: {_os_reason(exc)}")
-        return
+        return LoadFailure(label, f"cannot be read: {_os_reason(exc)}")
     if top and not stat.S_ISDIR(info.st_mode):
         label = _label(absolute, label_base)
     if boundary is not None and resolved != boundary and boundary not in resolved.parents:
-        yield LoadFailure(label, "a link that points outside the folder; refused")
-        return
+        return LoadFailure(label, "a link that points outside the folder; refused")
     if stat.S_ISDIR(info.st_mode):
         if is_link and not top:
-            yield LoadFailure(label, "a link to a folder; links to folders are not followed")
-            return
+            return LoadFailure(label, "a link to a folder; links to folders are not followed")
         try:
             names = sorted(os.listdir(absolute))
         except OSError as exc:
-            yield LoadFailure(label, f"folder cannot be read: {_os_reason(exc)}")
-            return
-        for name in names:
-            if not name.startswith("."):
-                yield from _walk(absolute / name, label_base, boundary)
-    elif stat.S_ISREG(info.st_mode):
-        yield absolute, label, resolved
-    else:
-        yield LoadFailure(label, "not a regular file")
+            return LoadFailure(label, f"folder cannot be read: {_os_reason(exc)}")
+        return [absolute / name for name in names if not name.startswith(".")]
+    if stat.S_ISREG(info.st_mode):
+        return absolute, label, resolved
+    return LoadFailure(label, "not a regular file")
 
 
 def _load_file(file: Path, label: str, max_bytes: int) -> LoadResult:
