@@ -109,8 +109,7 @@ def codec_name(charset: str) -> str | None:
 def parse_document(kind: str, text: str, *, default_id: str, source: str, default_url: str = "") -> Parsed:
     """Articles in ``text``; ``kind`` is a supported suffix (``.md``, ``.html``, ``.jsonl`` ...)."""
     if kind in RECORD_SUFFIXES:
-        return parse_records(text, jsonl=kind == ".jsonl", default_id=default_id, source=source,
-                             default_url=default_url)
+        return parse_records(text, jsonl=kind == ".jsonl", default_id=default_id, source=source)
     if kind in HTML_SUFFIXES:
         return Parsed([parse_html(text, default_id=default_id, source=source, default_url=default_url)])
     return Parsed([parse_markdown(text, default_id=default_id, source=source, default_url=default_url)])
@@ -156,7 +155,7 @@ def parse_html(text: str, *, default_id: str, source: str, default_url: str = ""
     return make_article(meta, _trim(body), default_id=default_id, source=source, default_url=default_url)
 
 
-def parse_records(text: str, *, jsonl: bool, default_id: str, source: str, default_url: str = "") -> Parsed:
+def parse_records(text: str, *, jsonl: bool, default_id: str, source: str) -> Parsed:
     """JSON (one object or a list of objects) or JSON Lines; each bad record becomes one problem."""
     rows: list[tuple[int, Any]] = []
     problems: list[str] = []
@@ -190,7 +189,7 @@ def parse_records(text: str, *, jsonl: bool, default_id: str, source: str, defau
     out = Parsed(problems=problems)
     for n, row in rows:
         try:
-            out.articles.append(_record(row, n, default_id=default_id, source=source, default_url=default_url))
+            out.articles.append(_record(row, n, default_id=default_id, source=source))
         except BadSource as exc:
             out.problems.append(f"record {n}: {exc}")
     out.problems.sort(key=_record_number)
@@ -237,7 +236,8 @@ def _front_matter(block: str) -> dict[str, Any]:
     return meta
 
 
-def _record(row: Any, n: int, *, default_id: str, source: str, default_url: str) -> Article:
+def _record(row: Any, n: int, *, default_id: str, source: str) -> Article:
+    """One record; its url is its own (a feed's address is not the article's)."""
     if not isinstance(row, dict):
         raise BadSource("not a JSON object")
     text = row.get("text")
@@ -257,8 +257,7 @@ def _record(row: Any, n: int, *, default_id: str, source: str, default_url: str)
     if not _present(meta["title"]):
         first, _ = _first_line(body)
         meta["title"] = first if len(first) <= 100 else first[:99].rstrip() + "…"
-    return make_article(meta, body, default_id=f"{default_id}-{n}", source=f"{source}#{n}",
-                        default_url=default_url)
+    return make_article(meta, body, default_id=f"{default_id}-{n}", source=f"{source}#{n}")
 
 
 def _scalar(key: str, value: Any) -> str:

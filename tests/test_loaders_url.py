@@ -155,6 +155,7 @@ def test_a_closed_port_is_a_connection_failure() -> None:
 def test_json_and_text_responses_use_their_parsers(site: str) -> None:
     feed = load_url(f"{site}/feed.json")
     assert [a.title for a in feed.articles] == ["A"] and feed.articles[0].id == "127.0.0.1--feed.json-1"
+    assert feed.articles[0].url == ""  # the feed's address is not the article's
     assert feed.failures == [LoadFailure(f"{site}/feed.json", "record 2: missing 'text'")]
     (notes,) = load_url(f"{site}/notes.md").articles
     assert (notes.title, notes.publisher, notes.text) == ("Notes", "Desk", "Plain notes from the desk.")
