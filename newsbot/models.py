@@ -57,6 +57,7 @@ class Evidence(BaseModel):
     score: float = 0.0  # fused score, higher is better
     dense_similarity: float | None = None  # cosine similarity to the question
     lexical_rank: int | None = None  # 1-based BM25 rank, None if not matched
+    match_rank: int | None = None  # 1-based rank by the weighted share of the question's terms stated
 
 
 class Stance(str, Enum):

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = one per core.")
 
     # --- retrieval -------------------------------------------------------
-    top_k: int = Field(default=8, ge=1, le=50, description="Passages handed to the answer engine.")
+    top_k: int = Field(default=10, ge=1, le=50, description="Passages handed to the answer engine.")
     chunk_size: int = Field(default=600, ge=100)
     chunk_overlap: int = Field(default=120, ge=0)
 

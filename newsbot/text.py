@@ -56,6 +56,8 @@ _IRREGULAR: dict[str, str] = {
     "founded": "found", "founding": "found", "directed": "direct", "director": "direct",
     "ladies": "women", "lady": "woman", "ladies'": "women", "female": "women", "male": "men",
     "killed": "kill", "died": "die", "dead": "die", "death": "die",
+    "movie": "film", "movies": "film", "films": "film",
+    "first-quarter": "q1", "second-quarter": "q2", "third-quarter": "q3", "fourth-quarter": "q4",
 }
 
 _CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \

@@ -61,14 +61,15 @@ def _weather_store(tmp_path: Path) -> CorpusStore:
     return store
 
 
-def test_each_score_is_the_reciprocal_rank_fusion_of_its_dense_and_bm25_ranks(tmp_path: Path) -> None:
+def test_each_score_is_the_reciprocal_rank_fusion_of_its_dense_bm25_and_term_match_ranks(tmp_path: Path) -> None:
     store = _weather_store(tmp_path)
     question = "Zyntrex quarterly earnings"
     hits = HybridRetriever(store, shared_onnx(), k=8, per_article=100, candidates=40).search(question)
     dense_rank = {c.id: r for r, (c, _) in enumerate(store.dense_search(shared_onnx().embed_query(question), 40), 1)}
     assert len(hits) == 8 and any(h.lexical_rank for h in hits) and any(h.lexical_rank is None for h in hits)
     for h in hits:
-        expected = 1 / (60 + dense_rank[h.chunk.id]) + (1 / (60 + h.lexical_rank) if h.lexical_rank else 0.0)
+        expected = 1 / (60 + dense_rank[h.chunk.id]) + (1 / (60 + h.lexical_rank) if h.lexical_rank else 0.0) \
+            + (1 / (60 + h.match_rank) if h.match_rank else 0.0)
         assert abs(h.score - expected) < 1e-12 and h.dense_similarity is not None
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert hits[0].article.id == "x"  # first in both lists
@@ -94,3 +95,24 @@ def test_an_empty_corpus_returns_nothing_and_a_stopword_question_still_gets_dens
     assert HybridRetriever(empty, shared_onnx()).search("anything") == []
     hits = HybridRetriever(_weather_store(tmp_path), shared_onnx(), k=3).search("what is the of and")
     assert len(hits) == 3 and all(h.lexical_rank is None and h.dense_similarity is not None for h in hits)
+
+
+def test_the_passage_stating_the_asked_quarter_outranks_passages_on_other_quarters(tmp_path: Path) -> None:
+    store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
+    others = [_article(f"q{i}", f"Tesla revenue in Q{1 + i % 4} {2016 + i // 4} rose as Tesla deliveries grew, "
+                                f"analysts at the bank said of Tesla's quarterly revenue.") for i in range(12)
+              if (1 + i % 4, 2016 + i // 4) != (1, 2019)]
+    target = _article("asked", "That is an increase over the $4.5 billion in revenue reported for Q1 2019.")
+    store.sync([*others, target], chunker=chunk_article)
+    hits = HybridRetriever(store, shared_onnx(), k=12).search("What was Tesla's revenue in Q1 2019?")
+    asked = next(h for h in hits if h.article.id == "asked")
+    assert asked.match_rank == 1  # the only passage with both "Q1" and "2019", though it never names Tesla
+    assert asked in hits[:4] and all(h.match_rank is not None for h in hits)
+
+
+def test_question_terms_weigh_numbers_over_names_over_words() -> None:
+    from retrieval.search import question_terms
+
+    weights = question_terms("What was Tesla's revenue in Q1 2021?")
+    assert weights["q1"] == weights["2021"] == 2.0 and weights["tesla"] == 1.5 and weights["revenu"] == 1.0
+    assert "what" not in weights and "in" not in weights

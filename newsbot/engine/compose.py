@@ -83,14 +83,21 @@ def _sentences(evidence: Sequence[Evidence]) -> list[_Candidate]:
 
 
 def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
-    """Terms the evidence writes as names somewhere other than a sentence's first word."""
+    """Terms the evidence writes as names somewhere other than a clause's first word, and never in lower case.
+
+    A headline's "Macron Won" does not make "won" a name where the same evidence writes "won" in lower
+    case, and "Avatar: Directed by …" capitalises "Directed" only because it opens a clause.
+    """
     out: set[str] = set()
+    lower: set[str] = set()
     for c in candidates:
         first = c.sentence.tokens[0].start if c.sentence.tokens else -1
+        text, offset = c.sentence.text, c.sentence.start
         for _, start, end in c.sentence.names:
-            if start != first:
+            if start != first and not text[: start - offset].rstrip().endswith((":", "|", "·", ";", "—", "-")):
                 out.update(term(t.text) for t in c.sentence.tokens if start <= t.start < end)
-    return frozenset(out)
+        lower.update(term(t.text) for t in c.sentence.tokens if t.text[:1].islower())
+    return frozenset(out - lower)
 
 
 def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:

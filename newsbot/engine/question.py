@@ -33,6 +33,7 @@ _TYPE_WORDS: dict[str, AnswerType] = {
     "venue": "place", "date": "date", "when": "date", "year": "date", "day": "date",
     "revenue": "money", "price": "money", "cost": "money", "worth": "money", "valuation": "money",
     "who": "person", "whom": "person", "whose": "person", "winner": "person", "director": "person",
+    "champion": "person",
     "team": "entity", "company": "entity", "nation": "entity",
 }
 _NON_CONTENT = frozenset(
@@ -149,14 +150,24 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     )
 
 
+_NAME_JOINERS = frozenset("of the and & de del du la le von van".split())
+
+
 def _name_heads(toks: list, entities: set[str]) -> frozenset[str]:
-    """Terms of the last word of each run of name words."""
+    """Terms of the last word of each run of name words.
+
+    A run goes on over joining words between name words, so "The Legend of
+    Zelda: Breath of the Wild" has one head, "Wild" (sources shorten titles
+    from the front: "Breath of the Wild").
+    """
     heads: set[str] = set()
     run_last: str | None = None
-    for tok in toks:
+    for i, tok in enumerate(toks):
         t = term(tok.text)
         if t in entities:
             run_last = t
+            continue
+        if run_last and tok.text.lower() in _NAME_JOINERS and _joins_name(toks, i, entities):
             continue
         if run_last:
             heads.add(run_last)
@@ -164,6 +175,14 @@ def _name_heads(toks: list, entities: set[str]) -> frozenset[str]:
     if run_last:
         heads.add(run_last)
     return frozenset(heads)
+
+
+def _joins_name(toks: list, i: int, entities: set[str]) -> bool:
+    """The joining words from ``i`` on are followed by a name word ("of the Wild")."""
+    j = i
+    while j < len(toks) and toks[j].text.lower() in _NAME_JOINERS:
+        j += 1
+    return j < len(toks) and term(toks[j].text) in entities
 
 
 def _question_part(text: str) -> str:
@@ -213,8 +232,10 @@ def _answer_type(words: list[str]) -> AnswerType | None:
     if words[0] in ("which", "what") and len(words) > 1 and words[1] in _TYPE_WORDS:
         return _TYPE_WORDS[words[1]]
     for w in words:
-        if w in ("date", "location", "revenue", "price", "cost", "winner", "director", "venue", "city"):
+        if w in ("date", "location", "revenue", "price", "cost", "winner", "director", "venue", "city", "champion"):
             return _TYPE_WORDS[w]
+    if words[0] in ("what", "which") and re.search(r"\b(?:no\.? ?1|number one|world no)\b", joined):
+        return "person"  # "What is women's year-end No 1 in tennis?" asks who holds the rank
     return None
 
 

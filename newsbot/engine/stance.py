@@ -72,10 +72,18 @@ def paragraph_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str
     return analysis.paragraph_terms[s.paragraph]
 
 
+#: Words that say what kind of thing a name is ("the Avatar movie"): they do not change what it names.
+KIND_NOUNS = frozenset(term(w) for w in "film game album book series show song novel".split())
+
+
 def qualifiers_present(question: Question, terms: frozenset[str]) -> bool:
-    """Every descriptive word of the question other than its relation word is stated (men's, singles, revenue)."""
+    """Every descriptive word of the question other than its relation word and kind nouns is stated.
+
+    "men's", "singles", "revenue" must be there; "movie" of "the Avatar movie" need not:
+    "Avatar: Directed by James Cameron." answers "Who directed the Avatar movie?".
+    """
     rest = question.content - question.numbers - question.entities - ({question.focus} if question.focus else set())
-    return rest <= terms
+    return rest - KIND_NOUNS <= terms
 
 
 def states_all_qualifiers(question: Question, own: frozenset[str], names: frozenset[str] | None = None) -> bool:

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
+from newsbot.engine.value_scope import YEAR_RE, in_scope, token_index
 from newsbot.text import term
 
 _MONTHS = {
@@ -26,13 +27,12 @@ _MONTH_RE = (
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 _DATE_RES = [
-    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+)(?P<y>(?:19|20)\d\d)\b"),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
     re.compile(rf"\b(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
     re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b"),
 ]
-_YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _MONEY_RE = re.compile(
     r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|million)\s+(?:dollars|euros|pounds|yuan|rubles|USD|EUR)",
@@ -59,21 +59,8 @@ class Value:
 
 
 def extract(question: Question, s: SentenceInfo) -> list[Value]:
-    """Typed candidate values in ``s`` for ``question.answer_type``, minus those that belong to another year."""
-    return [v for v in _typed(question, s) if not _belongs_to_other_year(question, s, v)]
-
-
-def _belongs_to_other_year(question: Question, s: SentenceInfo, v: Value) -> bool:
-    """In "2021, Medvedev ; 2020, Thiem" asked about 2021, Thiem is 2020's: nearer another year than the asked one."""
-    asked = [i for i, t in enumerate(s.tokens) if term(t.text) in question.numbers and _YEAR_RE.fullmatch(t.text)]
-    if not asked:
-        return False
-    others = [i for i, t in enumerate(s.tokens) if _YEAR_RE.fullmatch(t.text) and term(t.text) not in question.numbers
-              and not (v.start <= t.start < v.end)]
-    if not others:
-        return False
-    at = _token_index(s, v.start)
-    return min(abs(at - i) for i in others) < min(abs(at - i) for i in asked)
+    """Typed candidate values in ``s`` for ``question.answer_type`` that are about what the question asks."""
+    return [v for v in _typed(question, s) if in_scope(question, s, v.start, v.end, v.key[0])]
 
 
 def _typed(question: Question, s: SentenceInfo) -> list[Value]:
@@ -98,7 +85,7 @@ def same(a: Value, b: Value) -> bool:
         return abs(a.key[1] - b.key[1]) <= 0.01 * max(a.key[1], b.key[1])
     if a.key[0] == "name":
         small, big = sorted((a.key[1], b.key[1]), key=len)
-        return bool(small) and small <= big
+        return bool(small) and all(w in big or len(w) >= 4 and any(o.startswith(w) for o in big) for w in small)
     return a.key == b.key
 
 
@@ -130,16 +117,17 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if not values:
         return None
     anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content]
+    focus = [i for i in anchors if term(s.tokens[i].text) == question.focus]
     if question.answer_type == "date":
         values = [v for v in values if v.key[1] is not None]  # "on April 29" of which year? not an answer alone
     if question.answer_type in ("date", "money", "number"):
         if not anchors:
             return values[0] if len(values) == 1 else None
-        return min(values, key=lambda v: _token_distance(s, v, anchors)) if values else None
+        return min(values, key=lambda v: _token_distance(s, v, focus or anchors)) if values else None
     verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
     slotted = []
     for v in values:
-        first = _token_index(s, v.start)
+        first = token_index(s, v.start)
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
         if prev == "the" and first > 1:
             prev = s.tokens[first - 2].text.lower()
@@ -147,18 +135,37 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
             slotted.append(v)
         elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
             continue  # "victory in Paris": a place, not who
-        elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2:
+        elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2 \
+                and not _list_break(s, v, verbs):
             slotted.append(v)
+    focus = [i for i in verbs if term(s.tokens[i].text) == question.focus]
+    if len(slotted) > 1 and question.answer_type == "person" and focus:
+        slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
 
 
-def _token_index(s: SentenceInfo, pos: int) -> int:
-    return next((i for i, t in enumerate(s.tokens) if t.start >= pos), len(s.tokens))
+def _list_break(s: SentenceInfo, v: Value, verbs: list[int]) -> bool:
+    """A ";", "|" or "·" between the value and the nearest verb: list items, not one statement ("Crew List ; Director")."""
+    first = token_index(s, v.start)
+    verb = min(verbs, key=lambda i: abs(i - first))
+    lo, hi = sorted((s.tokens[verb].end, v.start if verb < first else v.end))
+    return any(mark in s.text[lo - s.start : hi - s.start] for mark in ";|·")
+
+
+def _subjects(s: SentenceInfo, values: list[Value], verbs: list[int]) -> list[Value]:
+    """The values just before an active verb (not "won by"), or all of them when the verb is passive."""
+    verb = min(verbs)
+    after = s.tokens[verb + 1].text.lower() if verb + 1 < len(s.tokens) else ""
+    before = s.tokens[verb - 1].text.lower() if verb > 0 else ""
+    if after == "by" or before in ("was", "were", "is", "are", "been", "be"):
+        return [v for v in values if token_index(s, v.start) > verb]
+    before = [v for v in values if token_index(s, v.start) < verb]
+    return before[-1:]  # "LSU quarterback Joe Burrow wins": the name right before the verb
 
 
 def _token_distance(s: SentenceInfo, v: Value, anchors: list[int]) -> int:
-    first = _token_index(s, v.start)
-    last = max(first, _token_index(s, v.end) - 1)
+    first = token_index(s, v.start)
+    last = max(first, token_index(s, v.end) - 1)
     return min(min(abs(first - a), abs(last - a)) for a in anchors)
 
 
@@ -186,7 +193,7 @@ def _dates(s: SentenceInfo) -> list[Value]:
             taken.append((m.start(), m.end()))
             found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", year, month, day)))
     if not found:
-        for m in _YEAR_RE.finditer(s.text):
+        for m in YEAR_RE.finditer(s.text):
             found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", int(m.group()), None, None)))
     return sorted(found, key=lambda v: v.start)
 

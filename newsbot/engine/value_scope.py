@@ -1,0 +1,111 @@
+"""Whether a value a sentence states is about the thing the question asks about.
+
+A sentence can name the question's subject and still give a value that
+belongs to something else: another year in a results list ("2021, Medvedev ;
+2020, Thiem"), a sequel or spin-off ("Spider-Man 2", "Ocarina of Time
+Re-Arranged Album"), another fragment of a snippet joined by an ellipsis
+("… on Saturday ... since 2018, …"), or the question's own number read as a
+value ("Chronicles 2" -> "released on 2 August 2023").
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.question import Question
+from newsbot.text import term, tokens
+
+YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
+_ELLIPSIS_RE = re.compile(r"\s(?:\.\.\.|…)\s")
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+
+#: Words after a name that leave it the same thing ("OpenAI Inc").
+_SAME_THING = frozenset("inc ltd llc corp co plc gmbh ag sa group holdings".split())
+
+
+def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:
+    """True unless the value at ``start:end`` (article offsets) plainly belongs to something else."""
+    return not (_belongs_to_other_year(question, s, start, end) or _swallows_asked_number(question, s, start, end, kind)
+                or _other_fragment(question, s, start) or _names_another_thing(question, s, start, end))
+
+
+def token_index(s: SentenceInfo, pos: int) -> int:
+    """Index of the first token of ``s`` at or after article offset ``pos``."""
+    return next((i for i, t in enumerate(s.tokens) if t.start >= pos), len(s.tokens))
+
+
+def _swallows_asked_number(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:
+    """The question's "2" of "Xenoblade Chronicles 2" is no answer's day: "released on 2 August 2023".
+
+    A value whose span holds the sentence's only mention of a number the question
+    asks about (other than a year the value is dated in) is the question's own
+    number read as an answer.
+    """
+    for n in question.numbers:
+        inside = outside = False
+        for t in s.tokens:
+            if term(t.text) == n:
+                if start <= t.start < end:
+                    inside = True
+                elif t.text[:1].isdigit():  # "a second album" is not the title's "2"
+                    outside = True
+        if inside and not outside and not (YEAR_RE.fullmatch(n) and kind == "date"):
+            return True
+    return False
+
+
+def _belongs_to_other_year(question: Question, s: SentenceInfo, start: int, end: int) -> bool:
+    """In "2021, Medvedev ; 2020, Thiem" asked about 2021, Thiem is 2020's: nearer another year than the asked one."""
+    asked = [i for i, t in enumerate(s.tokens) if term(t.text) in question.numbers and YEAR_RE.fullmatch(t.text)]
+    if not asked:
+        return False
+    others = [i for i, t in enumerate(s.tokens) if YEAR_RE.fullmatch(t.text) and term(t.text) not in question.numbers
+              and not (start <= t.start < end)]
+    if not others:
+        return False
+    at = token_index(s, start)
+    return min(abs(at - i) for i in others) < min(abs(at - i) for i in asked)
+
+
+def _other_fragment(question: Question, s: SentenceInfo, start: int) -> bool:
+    """A snippet glues fragments with " ... ": the asked numbers must be in the value's own fragment."""
+    cuts = [s.start + m.start() for m in _ELLIPSIS_RE.finditer(s.text)]
+    if not cuts or not question.numbers:
+        return False
+    def fragment(pos: int) -> int:
+        return sum(pos >= c for c in cuts)
+    asked = [t for t in s.tokens if term(t.text) in question.numbers and t.text[:1].isdigit()]
+    return bool(asked) and all(fragment(t.start) != fragment(start) for t in asked)
+
+
+def _names_another_thing(question: Question, s: SentenceInfo, start: int, end: int) -> bool:
+    """The mention of the question's name before the value goes on into a longer name ("Spider-Man 2")."""
+    heads = [i for i, t in enumerate(s.tokens) if term(t.text) in question.name_heads]
+    if not heads:
+        return False
+    at = token_index(s, start)
+    last = max(at, token_index(s, end) - 1)
+    before = [i for i in heads if i < at]  # the subject is usually named before its value
+    nearest = max(before) if before else min(heads)
+    asked = {t.text.lower() for t in tokens(question.text)}
+    nxt = nearest + 1
+    while nxt < len(s.tokens) and s.tokens[nxt].text.lower() in asked and _gap(s, nxt - 1, nxt) in (" ", ": "):
+        nxt += 1  # the rest of the asked name: "Ocarina" of "Ocarina of Time"
+    if nxt >= len(s.tokens) or at <= nxt <= last:
+        return False
+    follower = s.tokens[nxt]
+    if _gap(s, nxt - 1, nxt) != " ":
+        return False  # "Valhalla, November 10": punctuation ends the name
+    t = term(follower.text)
+    if t in question.content or follower.text.lower().strip(".") in _CALENDAR | _SAME_THING:
+        return False
+    return follower.text[:1].isdigit() or follower.text[:1].isupper()
+
+
+def _gap(s: SentenceInfo, i: int, j: int) -> str:
+    """The text between tokens ``i`` and ``j`` of ``s``."""
+    return s.text[s.tokens[i].end - s.start : s.tokens[j].start - s.start]

@@ -1,0 +1,103 @@
+"""Value questions: which value a sentence gives, and when it belongs to something else than what was asked."""
+
+from __future__ import annotations
+
+from newsbot.engine import compose
+from newsbot.models import Answer, Verdict
+from tests.engine_helpers import article, evidence
+
+
+def _ask(question: str, *texts: str) -> Answer:
+    return compose(question, evidence(*(article(t, id=f"a{i}") for i, t in enumerate(texts))))
+
+
+def _answers(answer: Answer) -> set[str]:
+    return {s.answer or "" for s in answer.sides}
+
+
+def test_a_sequels_date_does_not_answer_for_the_original() -> None:
+    sequel = "Sony has announced that Marvel's Spider-Man 2 will launch globally for PS5 on October 20, 2023."
+    assert _ask("When was Marvel's Spider-Man released?", sequel).verdict is Verdict.NOT_FOUND
+    original = "Marvel's Spider-Man was released for the PlayStation 4 on September 7, 2018."
+    answer = _ask("When was Marvel's Spider-Man released?", sequel, original)
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"September 7, 2018"}
+
+
+def test_an_album_named_after_the_game_does_not_give_the_games_date() -> None:
+    album = "The Legend of Zelda: Ocarina of Time Re-Arranged Album was released on December 22nd, 1999 in Japan."
+    assert _ask("When was The Legend of Zelda: Ocarina of Time released?", album).verdict is Verdict.NOT_FOUND
+
+
+def test_a_company_suffix_leaves_the_name_the_same_company() -> None:
+    answer = _ask("When was OpenAI founded?", "OpenAI Inc was founded in December 2015 by Elon Musk and Sam Altman.")
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"December 2015"}
+
+
+def test_the_questions_own_number_is_not_read_as_a_day() -> None:
+    text = "A soundtrack album for Xenoblade Chronicles was released on 2 August 2023 by Nintendo."
+    assert _ask("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
+
+
+def test_the_asked_year_must_be_in_the_values_own_fragment_of_a_snippet() -> None:
+    snippet = ("Elena Rybakina won the women's singles final at Wimbledon on Saturday ... since 2018, "
+               "was the youngest women's finalist at Wimbledon since 2015 ...")
+    assert _ask("Who won the women's singles Wimbledon in 2018?", snippet).verdict is Verdict.NOT_FOUND
+
+
+def test_who_won_is_the_name_before_an_active_verb() -> None:
+    answer = _ask("Who won the Maxwell Award in 2019?",
+                  "In 2019 LSU quarterback Joe Burrow wins Camp, O'Brien, Maxwell awards at the ceremony.")
+    assert answer.verdict is Verdict.SUPPORTED
+    assert all("Joe Burrow" in a and "Camp" not in a for a in _answers(answer))
+
+
+def test_a_kind_noun_in_the_question_need_not_be_in_the_passage() -> None:
+    answer = _ask("Who is the director of the Avatar movie?", "Avatar: Directed by James Cameron. With Sam Worthington.")
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"James Cameron"}
+
+
+def test_a_label_list_does_not_make_its_heading_an_answer() -> None:
+    answer = _ask("Who is the director of the Avatar movie?", "Who's making Avatar: Crew List ; Director. See more.")
+    assert answer.verdict is Verdict.NOT_FOUND
+
+
+def test_a_headline_capital_does_not_turn_a_verb_into_a_name() -> None:
+    answer = _ask("who won the french presidential election in 2017?",
+                  "Headline: Macron Won The Vote.\n\nEmmanuel Macron won the French presidential election in 2017, "
+                  "defeating Marine Le Pen.")
+    assert answer.verdict is Verdict.SUPPORTED and any("Macron" in a for a in _answers(answer))
+
+
+def test_a_truncated_name_is_the_same_person() -> None:
+    answer = _ask("Who directed the Assassin's Creed film?",
+                  "Assassin's Creed is the most daring film yet from the director Justin Kurze.",
+                  "Assassin's Creed, the film, was directed by Justin Kurzel in 2016.")
+    assert answer.verdict is Verdict.SUPPORTED and len(answer.sides) == 1
+
+
+def test_a_rank_question_asks_for_a_person() -> None:
+    answer = _ask("What is women's year-end No 1 in tennis in 2020?",
+                  "In 2020 Ashleigh Barty finished as the women's year-end No 1 in tennis for the second year.")
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"Ashleigh Barty"}
+
+
+def test_the_date_nearest_the_asked_verb_answers() -> None:
+    answer = _ask("When was Diablo 3 released?", "Diablo 3 was announced in June 2008 and was released in May 2012.")
+    assert _answers(answer) == {"May 2012"}
+
+
+def test_a_day_of_a_year_written_with_of_is_a_full_date() -> None:
+    answer = _ask("When was Ocarina of Time released?", "Ocarina of Time was released on November 21 of 1998 in Japan.")
+    assert _answers(answer) == {"November 21 of 1998"}
+
+
+def test_third_quarter_in_words_meets_q3() -> None:
+    answer = _ask("What was Tesla's revenue in Q3 2019?", "Tesla's third-quarter revenue for 2019 was $6.3 billion.")
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"$6.3 billion"}
+
+
+def test_a_title_shortened_from_the_front_still_names_it() -> None:
+    a = "Nintendo has revealed that Breath of the Wild will release on March 3, 2017, alongside the Switch."
+    b = "Nintendo has revealed that Breath of the Wild will release on March 13, 2019, alongside the Switch."
+    answer = _ask("When was The Legend of Zelda: Breath of the Wild released?", a, b)
+    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"March 3, 2017", "March 13, 2019"}
