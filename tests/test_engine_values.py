@@ -101,3 +101,15 @@ def test_a_title_shortened_from_the_front_still_names_it() -> None:
     b = "Nintendo has revealed that Breath of the Wild will release on March 13, 2019, alongside the Switch."
     answer = _ask("When was The Legend of Zelda: Breath of the Wild released?", a, b)
     assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"March 3, 2017", "March 13, 2019"}
+
+
+def test_a_date_of_an_earlier_list_item_is_not_the_named_things() -> None:
+    text = "Version 2.0.0 (Released September 13, 2018) · New title screen for Xenoblade Chronicles 2 · Fixes."
+    assert _ask("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
+
+
+def test_a_heading_then_its_value_in_a_list_answers() -> None:
+    answer = _ask("Who was awarded the 2019 Nobel Prize in Literature?",
+                  "The Nobel Prize in Literature 2019 · Peter Handke · Nobel Prizes and laureates ...",
+                  "The Nobel Prize in Literature 2019 · Olga Tokarczuk · Nobel Prizes and laureates ...")
+    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Peter Handke", "Olga Tokarczuk"}

@@ -94,7 +94,7 @@ def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
         first = c.sentence.tokens[0].start if c.sentence.tokens else -1
         text, offset = c.sentence.text, c.sentence.start
         for _, start, end in c.sentence.names:
-            if start != first and not text[: start - offset].rstrip().endswith((":", "|", "·", ";", "—", "-")):
+            if start != first and not text[: start - offset].rstrip().endswith((":", "|", "·", ";", "—", "-", "(")):
                 out.update(term(t.text) for t in c.sentence.tokens if start <= t.start < end)
         lower.update(term(t.text) for t in c.sentence.tokens if t.text[:1].islower())
     return frozenset(out - lower)

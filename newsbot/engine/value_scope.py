@@ -4,7 +4,7 @@ A sentence can name the question's subject and still give a value that
 belongs to something else: another year in a results list ("2021, Medvedev ;
 2020, Thiem"), a sequel or spin-off ("Spider-Man 2", "Ocarina of Time
 Re-Arranged Album"), another fragment of a snippet joined by an ellipsis
-("… on Saturday ... since 2018, …"), or the question's own number read as a
+("… on Saturday ... since 2018, …"), another item of a list, or the question's own number read as a
 value ("Chronicles 2" -> "released on 2 August 2023").
 """
 
@@ -18,6 +18,7 @@ from newsbot.text import term, tokens
 
 YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _ELLIPSIS_RE = re.compile(r"\s(?:\.\.\.|…)\s")
+_LIST_RE = re.compile(r"\s[·|;]\s")
 _CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december""".split()
@@ -30,7 +31,8 @@ _SAME_THING = frozenset("inc ltd llc corp co plc gmbh ag sa group holdings".spli
 def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:
     """True unless the value at ``start:end`` (article offsets) plainly belongs to something else."""
     return not (_belongs_to_other_year(question, s, start, end) or _swallows_asked_number(question, s, start, end, kind)
-                or _other_fragment(question, s, start) or _names_another_thing(question, s, start, end))
+                or _other_fragment(question, s, start) or _other_list_item(question, s, start)
+                or _names_another_thing(question, s, start, end))
 
 
 def token_index(s: SentenceInfo, pos: int) -> int:
@@ -59,12 +61,15 @@ def _swallows_asked_number(question: Question, s: SentenceInfo, start: int, end:
 
 
 def _belongs_to_other_year(question: Question, s: SentenceInfo, start: int, end: int) -> bool:
-    """In "2021, Medvedev ; 2020, Thiem" asked about 2021, Thiem is 2020's: nearer another year than the asked one."""
+    """In "2021, Medvedev ; 2020, Thiem" asked about 2021, Thiem is 2020's: nearer another year than the asked one.
+
+    A year of birth or death ("Peter Handke (born 1942)") is a person's, not a competing year.
+    """
     asked = [i for i, t in enumerate(s.tokens) if term(t.text) in question.numbers and YEAR_RE.fullmatch(t.text)]
     if not asked:
         return False
     others = [i for i, t in enumerate(s.tokens) if YEAR_RE.fullmatch(t.text) and term(t.text) not in question.numbers
-              and not (start <= t.start < end)]
+              and not (start <= t.start < end) and not (i and s.tokens[i - 1].text.lower() in ("born", "died"))]
     if not others:
         return False
     at = token_index(s, start)
@@ -80,6 +85,22 @@ def _other_fragment(question: Question, s: SentenceInfo, start: int) -> bool:
         return sum(pos >= c for c in cuts)
     asked = [t for t in s.tokens if term(t.text) in question.numbers and t.text[:1].isdigit()]
     return bool(asked) and all(fragment(t.start) != fragment(start) for t in asked)
+
+
+def _other_list_item(question: Question, s: SentenceInfo, start: int) -> bool:
+    """In "2.0.0 (Released September 13, 2018) · … Xenoblade Chronicles 2" the date is the item's, not the name's.
+
+    When a sentence is a list ("·", "|" or ";" between items) and names the asked
+    thing only in items after the value's, the value belongs to an earlier heading
+    ("Nobel Prize in Literature 2019 · Abdulrazak Gurnah" keeps its value).
+    """
+    cuts = [s.start + m.start() for m in _LIST_RE.finditer(s.text)]
+    heads = [t.start for t in s.tokens if term(t.text) in question.name_heads]
+    if not cuts or not heads:
+        return False
+    def item(pos: int) -> int:
+        return sum(pos >= c for c in cuts)
+    return all(item(h) > item(start) for h in heads)
 
 
 def _names_another_thing(question: Question, s: SentenceInfo, start: int, end: int) -> bool:
