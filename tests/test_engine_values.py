@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsbot.engine import compose
 from newsbot.models import Answer, Verdict
-from tests.engine_helpers import article, evidence
+from tests.engine_helpers import article, evidence, seed_article
 
 
 def _ask(question: str, *texts: str) -> Answer:
@@ -113,3 +113,14 @@ def test_a_heading_then_its_value_in_a_list_answers() -> None:
                   "The Nobel Prize in Literature 2019 · Peter Handke · Nobel Prizes and laureates ...",
                   "The Nobel Prize in Literature 2019 · Olga Tokarczuk · Nobel Prizes and laureates ...")
     assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Peter Handke", "Olga Tokarczuk"}
+
+
+def test_a_name_described_by_another_name_is_the_person_asked_for() -> None:
+    answer = compose("Who interviewed Zelensky?", evidence(seed_article()))
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"Lex Fridman"}  # not "U.S." of "U.S. podcaster"
+
+
+def test_who_is_a_named_person_quotes_what_the_sources_say_of_them() -> None:
+    answer = compose("Who is Natalya Eismont?", evidence(seed_article()))
+    assert answer.verdict is Verdict.SUPPORTED
+    assert any("press secretary, Natalya Eismont" in c.quote for c in answer.citations)

@@ -130,6 +130,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
                 focus = t
 
     name_heads = _name_heads(toks, entities)
+    if kind == "value" and answer_type == "person" and content and content <= entities:
+        kind = "open"  # "Who is Natalya Eismont?" asks what the sources say of her, not for another name
     affirmative = negative = None
     if kind == "yesno":
         affirmative, negative = _claim_statements(body if not led_by_claim else "", body if led_by_claim else "")

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
 from newsbot.engine.value_scope import YEAR_RE, in_scope, token_index
-from newsbot.text import term
+from newsbot.text import is_stopword, term
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -46,6 +46,8 @@ _NOT_VALUES = frozenset(
     august september october november december""".split()
 )
 PARALLEL_RATIO = 0.6
+_APPOSITION = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,2}")
+_VERBISH = frozenset("said told won beat met led ran took made gave saw wrote hit became left sent".split())
 
 
 @dataclass(frozen=True)
@@ -138,10 +140,31 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2 \
                 and not _list_break(s, v, verbs):
             slotted.append(v)
+    if question.answer_type == "person":
+        slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
     focus = [i for i in verbs if term(s.tokens[i].text) == question.focus]
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
+
+
+def _apposed(question: Question, s: SentenceInfo, v: Value, values: list[Value]) -> Value:
+    """"U.S. podcaster Lex Fridman": a name, one or two lower-case nouns, then a name — the last name is who.
+
+    The words between must not be function words, the question's own words or
+    verb forms ("Facebook and Apple", "Joe Burrow wins Camp", "Smith defeated Jones").
+    """
+    for w in values:
+        gap = s.text[v.end - s.start : w.start - s.start]
+        if w.start > v.end and _APPOSITION.fullmatch(gap) and all(_noun_like(question, word) for word in gap.split()):
+            return _apposed(question, s, w, values)
+    return v
+
+
+def _noun_like(question: Question, word: str) -> bool:
+    low = word.lower()
+    return not (is_stopword(low) or term(low) in question.content or low in _VERBISH
+                or low.endswith(("ed", "s")) and not low.endswith(("ss", "ics")))
 
 
 def _list_break(s: SentenceInfo, v: Value, verbs: list[int]) -> bool:
