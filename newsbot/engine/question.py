@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from newsbot.engine.claim import claim_statements, verb_index
 from newsbot.text import is_stopword, term, tokens
 
 Kind = Literal["yesno", "value", "open"]
@@ -93,7 +94,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     verb_start = 0
     if kind == "yesno":
         words_all = body.split()
-        at = _verb_index(words_all[1:] if not led_by_claim else words_all)
+        at = verb_index(words_all[1:] if not led_by_claim else words_all)
         if at is not None:
             offset = 1 if not led_by_claim else 0
             verb_start = len(" ".join(words_all[: at + offset]))
@@ -134,7 +135,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         kind = "open"  # "Who is Natalya Eismont?" asks what the sources say of her, not for another name
     affirmative = negative = None
     if kind == "yesno":
-        affirmative, negative = _claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
+        affirmative, negative = claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
     return Question(
         text=text,
         kind=kind,
@@ -239,70 +240,3 @@ def _answer_type(words: list[str]) -> AnswerType | None:
     if words[0] in ("what", "which") and re.search(r"\b(?:no\.? ?1|number one|world no)\b", joined):
         return "person"  # "What is women's year-end No 1 in tennis?" asks who holds the rank
     return None
-
-
-_PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "told", "take": "took",
-         "make": "made", "give": "gave", "go": "went", "come": "came", "meet": "met", "pay": "paid",
-         "lead": "led", "hold": "held", "begin": "began", "run": "ran", "lose": "lost", "leave": "left",
-         "find": "found", "think": "thought", "bring": "brought", "fight": "fought", "strike": "struck",
-         "hit": "hit", "put": "put", "know": "knew", "see": "saw", "write": "wrote", "speak": "spoke"}
-
-
-def _past(verb: str) -> str:
-    v = verb.lower()
-    if v in _PAST:
-        return _PAST[v]
-    if v.endswith("e"):
-        return verb + "d"
-    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
-        return verb[:-1] + "ied"
-    return verb + "ed"
-
-
-_DETERMINERS = frozenset("the a an this that these those his her its their".split())
-_ROLES = frozenset(
-    """president minister secretary spokesperson spokesman spokeswoman leader chancellor king queen prince
-    premier governor mayor general ceo chief head senator ambassador""".split()
-)
-
-
-def _verb_index(rest: list[str]) -> int | None:
-    """Index of the claim's verb in the words after the auxiliary ("Belarus's president Lukashenko apologize")."""
-    for i, w in enumerate(rest):
-        low = w.lower().strip(",.")
-        if not w[:1].islower() or low in _DETERMINERS:
-            continue
-        if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
-            continue
-        if i > 0 and rest[i - 1].lower() in _DETERMINERS and i + 1 < len(rest):
-            continue  # "the minister" is the subject, the verb comes after it
-        return i
-    return None
-
-
-def _claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:
-    """("Lukashenko apologized", "Lukashenko did not apologize") for "Did Lukashenko apologize"."""
-    if claim_body:
-        return claim_body, f"it is not so that {claim_body}"
-    words = question_body.split()
-    if len(words) < 2:
-        return None, None
-    aux, rest = words[0].lower(), words[1:]
-    if rest[0].lower() == "there" and aux in ("is", "are", "was", "were"):
-        return " ".join(["there", aux, *rest[1:]]), " ".join(["there", aux, "not", *rest[1:]])
-    verb_at = _verb_index(rest)
-    if aux in ("did", "does", "do") and verb_at is not None:
-        subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
-        if not subj:
-            return None, None
-        if aux == "did":
-            aff = " ".join([*subj, _past(verb), *tail])
-            neg = " ".join([*subj, "did not", verb, *tail])
-        else:
-            aff = " ".join([*subj, verb + ("s" if aux == "does" else ""), *tail])
-            neg = " ".join([*subj, aux + " not", verb, *tail])
-        return aff, neg
-    if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would") and verb_at:
-        subj, tail = rest[:verb_at], rest[verb_at:]
-        return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
-    return None, None

@@ -1,0 +1,73 @@
+"""A yes/no question as the claim it asks about: "Did Lukashenko apologize" -> "Lukashenko apologized".
+
+The statement and its negation are what an LLM prompt and the answer's
+wording show; the claim's verb is where the subject ends.
+"""
+
+from __future__ import annotations
+
+_PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "told", "take": "took",
+         "make": "made", "give": "gave", "go": "went", "come": "came", "meet": "met", "pay": "paid",
+         "lead": "led", "hold": "held", "begin": "began", "run": "ran", "lose": "lost", "leave": "left",
+         "find": "found", "think": "thought", "bring": "brought", "fight": "fought", "strike": "struck",
+         "hit": "hit", "put": "put", "know": "knew", "see": "saw", "write": "wrote", "speak": "spoke"}
+
+
+def _past(verb: str) -> str:
+    v = verb.lower()
+    if v in _PAST:
+        return _PAST[v]
+    if v.endswith("e"):
+        return verb + "d"
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+_DETERMINERS = frozenset("the a an this that these those his her its their".split())
+_ROLES = frozenset(
+    """president minister secretary spokesperson spokesman spokeswoman leader chancellor king queen prince
+    premier governor mayor general ceo chief head senator ambassador""".split()
+)
+
+
+def verb_index(rest: list[str]) -> int | None:
+    """Index of the claim's verb in the words after the auxiliary ("Belarus's president Lukashenko apologize")."""
+    for i, w in enumerate(rest):
+        low = w.lower().strip(",.")
+        if not w[:1].islower() or low in _DETERMINERS:
+            continue
+        if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
+            continue
+        if i > 0 and rest[i - 1].lower() in _DETERMINERS and i + 1 < len(rest):
+            continue  # "the minister" is the subject, the verb comes after it
+        return i
+    return None
+
+
+def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:
+    """("Lukashenko apologized", "Lukashenko did not apologize") for "Did Lukashenko apologize"."""
+    if claim_body:
+        return claim_body, f"it is not so that {claim_body}"
+    words = question_body.split()
+    if len(words) < 2:
+        return None, None
+    aux, rest = words[0].lower(), words[1:]
+    if rest[0].lower() == "there" and aux in ("is", "are", "was", "were"):
+        return " ".join(["there", aux, *rest[1:]]), " ".join(["there", aux, "not", *rest[1:]])
+    verb_at = verb_index(rest)
+    if aux in ("did", "does", "do") and verb_at is not None:
+        subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
+        if not subj:
+            return None, None
+        if aux == "did":
+            aff = " ".join([*subj, _past(verb), *tail])
+            neg = " ".join([*subj, "did not", verb, *tail])
+        else:
+            aff = " ".join([*subj, verb + ("s" if aux == "does" else ""), *tail])
+            neg = " ".join([*subj, aux + " not", verb, *tail])
+        return aff, neg
+    if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would") and verb_at:
+        subj, tail = rest[:verb_at], rest[verb_at:]
+        return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
+    return None, None
