@@ -7,6 +7,7 @@ also accepted under its conventional name ``DISCORD_TOKEN``. Secrets are
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root (this file is ``<root>/newsbot/settings.py``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_model_cache() -> Path:
+    """``$NEWSBOT_MODEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsbot``, else ``~/.cache/newsbot``."""
+    explicit = os.environ.get("NEWSBOT_MODEL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
 
 
 class Settings(BaseSettings):
@@ -42,6 +51,10 @@ class Settings(BaseSettings):
     embedding_api_base: str | None = None
     embedding_api_key: SecretStr | None = None
     embedding_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = one per core.")
+    model_cache_dir: Path | None = Field(
+        default_factory=lambda: default_model_cache(),
+        description="Where the ONNX model, once optimised for this machine, is kept (loads faster and leaner).",
+    )
 
     # --- retrieval -------------------------------------------------------
     top_k: int = Field(default=10, ge=1, le=50, description="Passages handed to the answer engine.")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from newsbot.settings import Settings
+from newsbot.settings import Settings, default_model_cache
 from retrieval.embeddings_backends import (
     OpenAICompatibleEmbeddings,
     SentenceTransformerMiniLM,
@@ -32,8 +32,10 @@ from retrieval.embeddings_backends import (
     shared_openai,
     shared_st,
 )
+from retrieval.embeddings_cache import optimized_session
 from retrieval.embeddings_base import (
     BATCH,
+    BATCH_TOKENS,
     MAX_TOKENS,
     BaseEmbedder,
     Embedder,
@@ -47,9 +49,10 @@ class OnnxMiniLM(BaseEmbedder):
 
     model_id = "onnx-int8/all-MiniLM-L6-v2"
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = 0, cache_dir: Path | None = None) -> None:
         super().__init__()
         self._threads = threads
+        self._cache_dir = cache_dir
         self._session: Any = None
         self._tokenizer: Any = None
         self._load_lock = threading.Lock()
@@ -79,15 +82,17 @@ class OnnxMiniLM(BaseEmbedder):
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.no_padding()
             options = ort.SessionOptions()
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             options.intra_op_num_threads = self._threads or (os.cpu_count() or 1)
             options.inter_op_num_threads = 1
             options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             options.log_severity_level = 3
+            # No arena: memory freed after a batch goes back to the process instead of staying reserved at the
+            # largest batch's size (peak RSS of an ingest drops by ~50 MB; speed is unchanged).
+            options.enable_cpu_mem_arena = False
             # Idle worker threads sleep instead of spinning: on 2 cores a spinning pool starves the bot's
             # event loop (and other sessions) for no measurable gain in throughput.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+            session = optimized_session(model, options, self._cache_dir)
             self._inputs = {i.name for i in session.get_inputs()}
             self._tokenizer = tokenizer
             self._session = session
@@ -97,8 +102,7 @@ class OnnxMiniLM(BaseEmbedder):
         encodings = self._tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for lo in range(0, len(order), BATCH):
-            idx = order[lo : lo + BATCH]
+        for idx in token_batches([len(encodings[i].ids) for i in order], order):
             width = max(len(encodings[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -117,20 +121,36 @@ class OnnxMiniLM(BaseEmbedder):
         return out
 
 
-def shared_onnx(threads: int = 0) -> OnnxMiniLM:
-    """One ONNX model per process and thread count (0 = one thread per core): loading costs memory and a second."""
-    return _shared_onnx(threads or (os.cpu_count() or 1))
+def token_batches(lengths: list[int], order: list[int]) -> list[list[int]]:
+    """``order`` (sorted by length, ``lengths`` in the same order) cut into batches of at most ``BATCH`` texts
+    and ``BATCH_TOKENS`` padded tokens (a batch pads to its longest text, its last)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for n, i in zip(lengths, order, strict=True):
+        if current and (len(current) == BATCH or (len(current) + 1) * n > BATCH_TOKENS):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def shared_onnx(threads: int = 0, cache_dir: Path | None = None) -> OnnxMiniLM:
+    """One ONNX model per process, thread count (0 = one thread per core) and model cache (default
+    :func:`~newsbot.settings.default_model_cache`): loading costs memory and a second."""
+    return _shared_onnx(threads or (os.cpu_count() or 1), cache_dir or default_model_cache())
 
 
 @lru_cache(maxsize=4)
-def _shared_onnx(threads: int) -> OnnxMiniLM:
-    return OnnxMiniLM(threads)
+def _shared_onnx(threads: int, cache_dir: Path) -> OnnxMiniLM:
+    return OnnxMiniLM(threads, cache_dir)
 
 
 def make_embedder(settings: Settings) -> BaseEmbedder:
     """The embedder the settings ask for, one per process per backend and model."""
     if settings.embedding_backend == "onnx":
-        return shared_onnx(settings.embedding_threads)
+        return shared_onnx(settings.embedding_threads, settings.model_cache_dir)
     if settings.embedding_backend == "sentence-transformers":
         return shared_st()
     key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None

@@ -20,6 +20,9 @@ from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 BATCH = 16
 MAX_TOKENS = 256
+#: Padded tokens per ONNX batch: 16 short texts, but only 4 of 256 tokens. Attention activations grow with
+#: batch x length², so a token budget keeps the peak memory of encoding flat at no cost in speed.
+BATCH_TOKENS = 1024
 
 
 class Embedder(Protocol):

@@ -1,0 +1,67 @@
+"""What keeps the embedder lean: token-budget batches, the optimised-model cache, no heavy imports on its path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.embeddings import OnnxMiniLM, token_batches
+from retrieval.embeddings_base import BATCH, BATCH_TOKENS
+
+TEXTS = ["Zelensky said Lukashenko apologized for the missile strikes.", "short",
+         "The Mozyr refinery processes Russian crude oil. " * 30]
+
+
+def test_batches_keep_order_and_stay_within_the_text_and_token_budgets() -> None:
+    lengths = sorted([3, 5, 5, 8, 40, 64, 64, 100, 200, 256, 256, 256] + [10] * 30)
+    order = list(range(len(lengths)))
+    batches = token_batches(lengths, order)
+    assert [i for b in batches for i in b] == order
+    for b in batches:
+        longest = max(lengths[i] for i in b)
+        assert len(b) <= BATCH and (len(b) == 1 or len(b) * longest <= BATCH_TOKENS)
+    assert any(len(b) == BATCH for b in batches)  # short texts still fill whole batches
+
+
+def test_the_optimised_model_is_cached_once_and_gives_the_same_vectors(tmp_path: Path) -> None:
+    first = np.array(OnnxMiniLM(cache_dir=tmp_path).embed_documents(TEXTS))
+    cached = list(tmp_path.glob("*.ort.onnx"))
+    assert len(cached) == 1 and cached[0].stat().st_size > 1_000_000 and not list(tmp_path.glob("*.partial"))
+    stamp = cached[0].stat().st_mtime_ns
+    second = np.array(OnnxMiniLM(cache_dir=tmp_path).embed_documents(TEXTS))
+    assert cached[0].stat().st_mtime_ns == stamp  # read, not rewritten
+    assert np.allclose(first, second, atol=1e-6)
+    uncached = np.array(OnnxMiniLM(cache_dir=None).embed_documents(TEXTS))
+    assert np.allclose(first, uncached, atol=1e-6)
+
+
+def test_a_damaged_cache_file_is_rebuilt_and_an_unwritable_cache_is_not_fatal(tmp_path: Path) -> None:
+    OnnxMiniLM(cache_dir=tmp_path).embed_query("warm")
+    cached = next(tmp_path.glob("*.ort.onnx"))
+    cached.write_bytes(b"not an onnx model")
+    again = OnnxMiniLM(cache_dir=tmp_path).embed_query("Lukashenko apologized")
+    assert abs(np.linalg.norm(again) - 1.0) < 1e-4 and cached.stat().st_size > 1_000_000
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("x")
+    assert len(OnnxMiniLM(cache_dir=blocked / "sub").embed_query("still works")) == 384
+
+
+def test_the_default_path_loads_neither_torch_nor_the_langchain_vector_store(tmp_path: Path) -> None:
+    probe = (
+        "import json, sys\n"
+        "from newsbot.service import NewsService\n"
+        "from newsbot.settings import Settings\n"
+        f"s = NewsService(Settings(data_dir={str(tmp_path / 'd')!r}, corpus_dir='seeds', answer_mode='extractive'))\n"
+        "s.ensure_corpus()\n"
+        "a = s.ask('Did Lukashenko apologize?')\n"
+        "print(json.dumps({'verdict': a.verdict.value, 'modules': sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('torch', 'sentence_transformers', 'transformers', 'langchain_chroma', 'langsmith'))}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parent.parent, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"verdict": "contested", "modules": []}
