@@ -14,6 +14,8 @@ backends live in :mod:`retrieval.embeddings_backends`.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import os
 import threading
@@ -114,11 +116,40 @@ class OnnxMiniLM(BaseEmbedder):
             if "token_type_ids" in self._inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
             hidden = self._session.run(None, feeds)[0]
+            if ids.size >= TRIM_TOKENS:
+                release_freed_memory()
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[idx] = pooled
         return out
+
+
+#: Batches at least this many padded tokens give their freed activations back to the system.
+TRIM_TOKENS = 256
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None elsewhere (musl, macOS, Windows)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Return freed heap pages to the system.
+
+    onnxruntime's worker threads allocate a batch's activations in their own malloc
+    arenas; glibc keeps freed pages there, so RSS climbs batch after batch (~60 MB over
+    an ingest of 700 passages) although nothing is in use. Trimming costs well under
+    a millisecond per batch.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def token_batches(lengths: list[int], order: list[int]) -> list[list[int]]:
