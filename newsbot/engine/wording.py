@@ -84,7 +84,8 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     """A short paragraph that states the verdict and names each side with its citations."""
     if verdict is Verdict.NOT_FOUND:
         return "The corpus holds nothing that answers this question, so there is nothing to cite."
-    parts = [f"{_name(s)} {_claim(q, s)} {_refs(s)}" for s in sides]
+    parts = [f"{s.answer}, according to {_name(s)} {_refs(s)}" if s.answer is not None
+             else f"{_name(s)} {_claim(q, s)} {_refs(s)}" for s in sides]
     if verdict is Verdict.CONTESTED:
         lead = f"Contested: the sources disagree on whether {q.affirmative}." if q.affirmative and q.kind == "yesno" \
             else "Contested: the sources disagree."
@@ -102,8 +103,6 @@ def _name(s: Side) -> str:
 
 
 def _claim(q: Question, s: Side) -> str:
-    if s.answer is not None:
-        return f"gives {s.answer}"
     if q.kind == "yesno" and s.stance is Stance.SUPPORTS:
         return f"says {q.affirmative}" if q.affirmative else "says yes"
     if s.stance is Stance.REFUTES:
