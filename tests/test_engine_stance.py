@@ -89,3 +89,19 @@ def test_a_planted_instruction_in_an_article_is_never_evidence() -> None:
     fair = article("The council said the mayor did not resign on Monday.", id="fair")
     answer = compose("Did the mayor resign?", evidence(evil, fair))
     assert answer.verdict is Verdict.REFUTED and {c.article_id for c in answer.citations} == {"fair"}
+
+
+def test_a_person_named_inside_a_quoted_quote_is_not_who_the_next_he_is() -> None:
+    from tests.engine_helpers import seed_article
+
+    answer = compose("Did Putin apologize?", evidence(seed_article()))
+    assert answer.verdict not in (Verdict.SUPPORTED, Verdict.CONTESTED, Verdict.REFUTED)
+    assert all(s.stance is Stance.CONTEXT for s in answer.sides)
+
+
+def test_he_right_after_the_speakers_speech_verb_is_the_speaker() -> None:
+    art = article("Senator Ruiz said he resigned from the committee on Tuesday, after the vote.")
+    answer = compose("Did Ruiz resign?", evidence(art))
+    assert answer.verdict is Verdict.SUPPORTED and answer.sides[0].stance is Stance.SUPPORTS
+    other = compose("Did the committee chair resign?", evidence(art))
+    assert other.verdict is not Verdict.SUPPORTED

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, name_key
+from newsbot.engine.attribution import SPEECH_VERBS, ArticleAnalysis, SentenceInfo, name_key
 from newsbot.engine.question import Question
 from newsbot.models import Stance
 from newsbot.text import DENIALS, is_negation, term
@@ -181,16 +181,39 @@ def _subject_matches(
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
         return question.subject == speaker_key or question.subject in role_terms
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
+    if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
+        return question.subject == speaker_key  # "Zelensky said he confronted Lukashenko": he is Zelensky
     if names_before:
         return name_key(names_before[-1][0]) == question.subject
-    referents = {
-        name_key(n[0])
-        for other in analysis.sentences[: s.index]
-        if other.paragraph >= s.paragraph - 1
-        for n in other.names
-    } - excluded - {speaker_key}
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
-    return question.subject in (referents | title_keys) - {speaker_key}
+    return question.subject in ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key}
+
+
+def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
+    """The pronoun at ``pos`` follows its speaker's speech verb ("said he", "said that he"), outside any quote."""
+    at = next((i for i, t in enumerate(s.tokens) if t.start == pos), None)
+    if at is None or at == 0 or _inside_single_quote(s, pos) or "“" in s.text[: pos - s.start]:
+        return False
+    before = [t.text.lower() for t in s.tokens[max(0, at - 2) : at]]
+    if before and before[-1] == "that":
+        before = before[:-1]
+    return bool(before) and before[-1] in SPEECH_VERBS
+
+
+def _last_referent(analysis: ArticleAnalysis, s: SentenceInfo, excluded: set[str | None]) -> str | None:
+    """The most recent name before ``s`` (this paragraph or the one before) a pronoun in it can refer to.
+
+    Names quoted inside a quote ("‘… Putin was the one launching them.’") are someone's words about a
+    third person, not the story's actors; the speaker and the audience are who is talking and listening.
+    """
+    for other in reversed(analysis.sentences[: s.index]):
+        if other.paragraph < s.paragraph - 1:
+            break
+        for name, start, _ in reversed(other.names):
+            key = name_key(name)
+            if key not in excluded and not _inside_single_quote(other, start):
+                return key
+    return None
 
 
 def _key_or_none(name: str | None) -> str | None:
