@@ -105,3 +105,12 @@ def test_he_right_after_the_speakers_speech_verb_is_the_speaker() -> None:
     assert answer.verdict is Verdict.SUPPORTED and answer.sides[0].stance is Stance.SUPPORTS
     other = compose("Did the committee chair resign?", evidence(art))
     assert other.verdict is not Verdict.SUPPORTED
+
+
+def test_a_spokeswomans_we_speaks_for_her_principal_not_for_herself() -> None:
+    from tests.engine_helpers import seed_article
+
+    principal = compose("Did Lukashenko apologize?", evidence(seed_article()))
+    assert any("nothing to apologize for" in c.quote for c in principal.citations)
+    herself = compose("Did Eismont apologize?", evidence(seed_article()))
+    assert herself.verdict not in (Verdict.REFUTED, Verdict.SUPPORTED, Verdict.CONTESTED)

@@ -179,6 +179,8 @@ def _subject_matches(
     low = pronoun.text.lower()
     if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
+        if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
+            return question.subject in role_terms - {speaker_key}
         return question.subject == speaker_key or question.subject in role_terms
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
     if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
