@@ -124,3 +124,13 @@ def test_who_is_a_named_person_quotes_what_the_sources_say_of_them() -> None:
     answer = compose("Who is Natalya Eismont?", evidence(seed_article()))
     assert answer.verdict is Verdict.SUPPORTED
     assert any("press secretary, Natalya Eismont" in c.quote for c in answer.citations)
+
+
+def test_the_headline_says_what_the_game_of_an_opening_sentence_is() -> None:
+    art = article("The game was launched on May 15, 2012. Console versions came out the following year.",
+                  title="Diablo 3 turns ten: a look back")
+    answer = compose("When was Diablo 3 released?", evidence(art))
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"May 15, 2012"}
+    untitled = article("The game was launched on May 15, 2012. Console versions came out the following year.",
+                       title="A look back")
+    assert compose("When was Diablo 3 released?", evidence(untitled)).verdict is Verdict.NOT_FOUND

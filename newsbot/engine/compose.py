@@ -152,10 +152,10 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     for c in candidates:
         if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
-        context = paragraph_terms(c.analysis, c.sentence)
+        names = names_context(c.analysis, c.sentence, c.title_terms)
+        context = paragraph_terms(c.analysis, c.sentence) | (names - c.sentence.terms)
         if head_coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.name_heads) <= context:
             continue
-        names = names_context(c.analysis, c.sentence)
         if not qualifiers_present(q, names):
             continue  # "women's singles" does not answer a question about men's singles
         strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)

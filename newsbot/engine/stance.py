@@ -55,12 +55,15 @@ _DEFINITE_NOUNS = frozenset(
 )
 
 
-def names_context(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
-    """Terms a sentence borrows from earlier in its paragraph when it opens with "It" or "The game"."""
+def names_context(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Terms a sentence borrows when it opens with "It" or "The game": its paragraph so far, and the title.
+
+    "The game was released on May 15, 2012" under the headline "Diablo 3 turns ten" is about Diablo 3.
+    """
     words = [t.text.lower() for t in s.tokens[:2]]
     if not words or not (words[0] in _ANAPHORS or words[0] == "the" and len(words) > 1 and words[1] in _DEFINITE_NOUNS):
         return s.terms
-    out = set(s.terms)
+    out = set(s.terms) | title_terms
     for other in analysis.sentences[: s.index]:
         if other.paragraph == s.paragraph:
             out |= other.terms
