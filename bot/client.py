@@ -24,7 +24,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.questions import question_text
+from bot.questions import is_question, question_text, usage_hint
 from bot.render import CONTENT, answer_embed, clip, plain
 from bot.storage import BotStore
 from bot.views import DYNAMIC_ITEMS, answer_view
@@ -158,6 +158,10 @@ class NewsBot(discord.Client):
         if history is None and not in_configured and not mentioned:
             return
         question = question_text(message.content)
+        if not is_question(question):  # a bare mention gets a hint; mentions of others or an emoji, nothing
+            if mentioned:
+                await message.reply(usage_hint(self.user.display_name), allowed_mentions=NONE, mention_author=False)
+            return
         if history:
             question = with_context(question, history)
         with self.in_flight_work():
