@@ -18,6 +18,7 @@ from bot.questions import question_text
 from bot.render import CONTENT, articles_embed, clip, plain, report_embed
 from bot.views import pages_view
 from newsbot.service import QuestionError
+from retrieval.fetching import too_large
 from retrieval.loaders import LoadFailure, LoadResult, load_bytes, load_url
 from retrieval.store import ReloadInProgress
 
@@ -123,9 +124,8 @@ def register(bot: NewsBot) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         if file is not None:
             limit = bot.settings.max_article_bytes
-            if file.size > limit:
-                reason = f"too large ({file.size / 1e6:.1f} MB > {limit / 1e6:.1f} MB)"
-                result = LoadResult([], [LoadFailure(file.filename, reason)])
+            if file.size > limit:  # refused before downloading, in the words the loaders use
+                result = LoadResult([], [LoadFailure(file.filename, too_large(file.size, limit))])
             else:
                 data = await file.read()
                 result = await asyncio.to_thread(load_bytes, file.filename, data, max_bytes=limit)

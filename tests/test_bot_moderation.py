@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import pytest_asyncio
@@ -139,18 +142,14 @@ async def test_forged_members_cannot_run_any_moderator_command(live) -> None:
     assert bot.service.stats().generation == generation
 
 
-async def test_moderator_adds_an_article_from_a_url(live) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    page = ("<html><head><title>Port strike ends</title><script>steal()</script></head><body><article>"
-            "<h1>Port strike ends</h1><p>" + "Dock workers ended their strike on Thursday after a pay deal. " * 8
-            + "</p></article></body></html>").encode()
+@contextmanager
+def serving(page: bytes, content_type: str) -> Iterator[str]:
+    """A web server on 127.0.0.1 answering every GET with ``page``; yields its base URL."""
 
     class Page(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(page)))
             self.end_headers()
             self.wfile.write(page)
@@ -160,17 +159,28 @@ async def test_moderator_adds_an_article_from_a_url(live) -> None:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_moderator_adds_an_article_from_a_url(live) -> None:
+    page = ("<html><head><title>Port strike ends</title><script>steal()</script></head><body><article>"
+            "<h1>Port strike ends</h1><p>" + "Dock workers ended their strike on Thursday after a pay deal. " * 8
+            + "</p></article></body></html>").encode()
     bot, emu = live
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/news/port-strike"
-        done = await emu.final(await emu.slash("add", {"url": url}, user="mod"), timeout=60)
+        with serving(page, "text/html; charset=utf-8") as base:
+            url = f"{base}/news/port-strike"
+            done = await emu.final(await emu.slash("add", {"url": url}, user="mod"), timeout=60)
         assert "Added: 1" in str(done.embeds)
         added = next(a for a in bot.service.articles() if a.url == url)
         assert added.title == "Port strike ends" and "steal()" not in added.text
         bad = await emu.final(await emu.slash("add", {"url": "ftp://example.invalid/x"}, user="mod"))
         assert "Nothing added" in str(bad.embeds) and "http" in str(bad.embeds)
     finally:
-        server.shutdown()
         await emu.final(await emu.slash("reload", user="admin"), timeout=60)
 
 
@@ -193,3 +203,17 @@ async def test_sources_pages_through_a_larger_corpus_with_buttons(live) -> None:
         for i in range(11):
             (corpus / f"page-{i}.md").unlink()
         await emu.final(await emu.slash("reload", user="admin"), timeout=60)
+
+
+async def test_an_oversized_attachment_or_page_is_refused_in_the_same_words(live, monkeypatch) -> None:
+    body = b"---\ntitle: Long read\n---\n" + b"The long read goes on. " * 70  # about 1.6 KB
+    bot, emu = live
+    monkeypatch.setattr(bot.settings, "max_article_bytes", 1000)
+    reason = f"too large ({len(body) / 1e3:.1f} KB > 1.0 KB)"
+    by_file = await emu.final(await emu.slash("add", {"file": ("long.md", body)}, user="mod"), timeout=60)
+    with serving(body, "text/markdown") as base:
+        by_url = await emu.final(await emu.slash("add", {"url": f"{base}/long.md"}, user="mod"), timeout=60)
+    for refused in (by_file, by_url):
+        fields = {f["name"]: f["value"] for f in refused.embeds[0]["fields"]}
+        assert refused.embeds[0]["title"] == "Nothing added" and reason in fields["Failed: 1"]
+    assert "long-read" not in {a.id for a in bot.service.articles()}
