@@ -30,6 +30,7 @@ from bot.storage import BotStore
 from bot.views import DYNAMIC_ITEMS, answer_view
 from newsbot.service import NewsService, QuestionError
 from newsbot.settings import Settings
+from retrieval.store import EmbeddingModelMismatch
 
 log = logging.getLogger("newsbot.bot")
 NONE = discord.AllowedMentions.none()
@@ -86,7 +87,11 @@ class NewsBot(discord.Client):
 
         register(self)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
-        report = await asyncio.to_thread(self.service.ensure_corpus)
+        try:
+            report = await asyncio.to_thread(self.service.ensure_corpus)
+        except EmbeddingModelMismatch as exc:  # stay up: /status, /reload and questions say what to do
+            log.error("%s", exc)
+            report = None
         if report is not None:
             log.info("ingested %d articles on first start", report.articles)
         if self.settings.discord_guild_id:
@@ -181,7 +186,7 @@ class NewsBot(discord.Client):
             await message.reply(clip(str(exc), CONTENT), allowed_mentions=NONE, mention_author=False)
             return
         except Exception as exc:  # noqa: BLE001 - the user gets an apology with an id, the log the trace
-            await message.reply(apology(exc), allowed_mentions=NONE, mention_author=False)
+            await message.reply(error_text(exc), allowed_mentions=NONE, mention_author=False)
             return
         await message.reply(embed=embed, view=view, allowed_mentions=NONE, mention_author=False)
 
@@ -191,7 +196,7 @@ class NewsBot(discord.Client):
         if isinstance(error, app_commands.CheckFailure):
             text = "Sorry, only moderators can do that."
         else:
-            text = apology(getattr(error, "original", error))
+            text = error_text(getattr(error, "original", error))
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
         else:
@@ -218,6 +223,14 @@ def apology(exc: BaseException) -> str:
     return f"Sorry, something went wrong on my side (error id `{error_id}`). Please try again later."
 
 
+def error_text(exc: BaseException) -> str:
+    """What people see when answering failed: what to do when the corpus needs a rebuild, else an apology."""
+    if isinstance(exc, EmbeddingModelMismatch):
+        log.error("%s", exc)
+        return clip(f"⚠️ {exc}", CONTENT)
+    return apology(exc)
+
+
 def with_context(question: str, history: list[str]) -> str:
     """A follow-up like "Did he say it to RBC?" gains the names from the thread's earlier questions."""
     names = []
@@ -228,4 +241,4 @@ def with_context(question: str, history: list[str]) -> str:
     return f"{question} ({' '.join(names)})" if names else question
 
 
-__all__ = ["NewsBot", "apology", "plain", "with_context"]
+__all__ = ["NewsBot", "apology", "error_text", "plain", "with_context"]

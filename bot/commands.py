@@ -20,7 +20,7 @@ from bot.views import pages_view
 from newsbot.service import QuestionError
 from retrieval.fetching import too_large
 from retrieval.loaders import LoadFailure, LoadResult, load_bytes, load_url
-from retrieval.store import ReloadInProgress
+from retrieval.store import EmbeddingModelMismatch, ReloadInProgress
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -77,7 +77,11 @@ def register(bot: NewsBot) -> None:
     @tree.command(name="status", description="Corpus size, last reload, embedding model and answer mode.")
     async def status(interaction: discord.Interaction) -> None:
         stats = await asyncio.to_thread(bot.service.stats)
+        configured = bot.service.store.embedder.model_id
         embed = discord.Embed(title="newsbot status", colour=discord.Colour.dark_teal())
+        if stats.generation is not None and stats.embedding_model != configured:  # questions would fail
+            embed.colour = discord.Colour.red()
+            embed.description = f"⚠️ {EmbeddingModelMismatch(stats.embedding_model, configured)}"
         embed.add_field(name="Articles", value=str(stats.articles))
         embed.add_field(name="Passages", value=str(stats.chunks))
         embed.add_field(name="Store", value=f"{stats.mode} · {stats.generation or '—'}")
@@ -103,7 +107,7 @@ def register(bot: NewsBot) -> None:
             actor = f"{interaction.user} ({interaction.user.id})"
             try:
                 report = await asyncio.to_thread(bot.service.reload, actor=actor)
-            except ReloadInProgress as exc:
+            except (ReloadInProgress, EmbeddingModelMismatch) as exc:  # what to do, not an apology
                 await interaction.followup.send(str(exc), ephemeral=True, allowed_mentions=NONE)
                 return
         log.info("reload by %s: +%d ~%d -%d failed %d", actor, len(report.added), len(report.updated),

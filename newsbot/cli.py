@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -138,11 +139,16 @@ def corpus(settings: Settings, as_json: bool) -> None:
 @cli.command()
 @click.pass_obj
 def status(settings: Settings) -> None:
-    """Article and chunk counts, last reload, embedding model and answer mode."""
+    """Article and chunk counts, last reload, embedding model and answer mode (exit 2 if questions would fail)."""
     with _opened(settings) as service:
         stats = service.stats()
+        configured = service.store.embedder.model_id
     data = {**stats.__dict__, "answer_mode": settings.effective_mode()}
     click.echo(json.dumps(data, indent=2, default=str))
+    if stats.generation is not None and stats.embedding_model != configured:
+        from retrieval.store import EmbeddingModelMismatch
+
+        _fail(EmbeddingModelMismatch(stats.embedding_model, configured))
 
 
 @cli.command()
@@ -204,7 +210,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
 
 def _fail(exc: Exception) -> None:
     logging.getLogger("newsbot").debug("failure", exc_info=exc)
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
     sys.exit(2)
 
 
