@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_temperature: float = 0.0
     llm_max_retries: int = 2
+    llm_max_tokens: int | None = Field(
+        default=None, ge=1,
+        description="Cap on the reply's tokens; unset = 800 for chat models, the server's own limit for reasoning "
+                    "models (o1/o3/o4/gpt-5, sent as max_completion_tokens, which also counts their reasoning).",
+    )
     prompts_dir: Path = PROJECT_ROOT / "prompts"
 
     # --- Discord ---------------------------------------------------------

@@ -9,12 +9,17 @@ An endpoint refusing a form answers 400/422 (llama-cpp-python: 500 naming
 429 and 5xx are retried by the ``openai`` client (``llm_max_retries`` times, with
 exponential backoff that honours Retry-After) before this module raises
 :class:`LLMFailure`. Token usage and latency are logged; the API key never is.
+
+OpenAI's reasoning models (o1, o3, o4-mini, gpt-5 ...) refuse ``max_tokens`` and a
+temperature: they get ``max_completion_tokens`` (which also counts their hidden
+reasoning, so it is only sent when ``llm_max_tokens`` is set) and no temperature.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
@@ -29,7 +34,10 @@ from newsbot.settings import Settings
 log = logging.getLogger("newsbot.llm")
 T = TypeVar("T")
 
+#: The reply cap of a chat model when ``llm_max_tokens`` is unset (an answer's JSON needs far less).
 MAX_TOKENS = 800
+#: OpenAI reasoning model names, also behind a provider prefix ("openai/o3-mini").
+REASONING_MODEL = re.compile(r"(?:^|/)(?:o\d+|gpt-5)(?:$|[-._:])", re.IGNORECASE)
 #: A stream that keeps trickling is cut off after this many times ``llm_timeout`` in all.
 STREAM_DEADLINE_FACTOR = 4
 FORMATS = ("json_object", "json_schema", "none")
@@ -130,14 +138,24 @@ async def _before(deadline: float, awaitable: Awaitable[T]) -> T:
 
 def request(settings: Settings, msgs: list[dict[str, str]], schema: dict, form: str) -> dict:
     """Keyword arguments of ``chat.completions.create`` for one response-format form."""
-    args: dict = {"model": settings.llm_model, "messages": msgs, "temperature": settings.llm_temperature,
-                  "max_tokens": MAX_TOKENS}
+    args: dict = {"model": settings.llm_model, "messages": msgs}
+    if is_reasoning_model(settings.llm_model):
+        if settings.llm_max_tokens is not None:
+            args["max_completion_tokens"] = settings.llm_max_tokens
+    else:
+        args["temperature"] = settings.llm_temperature
+        args["max_tokens"] = settings.llm_max_tokens or MAX_TOKENS
     if form == "json_object":
         args["response_format"] = {"type": "json_object", "schema": schema}
     elif form == "json_schema":
         args["response_format"] = {"type": "json_schema",
                                    "json_schema": {"name": "newsbot_answer", "schema": schema}}
     return args
+
+
+def is_reasoning_model(model: str) -> bool:
+    """True for OpenAI reasoning models, which take ``max_completion_tokens`` and no temperature."""
+    return REASONING_MODEL.search(model.strip()) is not None
 
 
 def _client_args(settings: Settings) -> dict:
