@@ -105,8 +105,12 @@ class NewsService:
         self, paths: Sequence[Path], *, actor: str | None = None, prune: bool = False, rebuild: bool = False,
         progress: Progress | None = None,
     ) -> IngestReport:
-        """Load ``paths`` and sync them into the store (``prune`` drops articles not among them)."""
-        result = load_paths(list(paths), max_bytes=self.settings.max_article_bytes)
+        """Load ``paths`` and sync them into the store (``prune`` drops articles not among them).
+
+        Files inside the corpus folder are named relative to it, as a reload names them, so ingesting one
+        file or subfolder of it never holds an article twice under two ids.
+        """
+        result = load_paths(list(paths), max_bytes=self.settings.max_article_bytes, root=self.settings.corpus_dir)
         return self._sync(result, actor=actor, prune=prune, rebuild=rebuild, progress=progress)
 
     def add(self, result: LoadResult, *, actor: str | None = None) -> IngestReport:
