@@ -12,17 +12,16 @@ import json
 import logging
 import os
 import sys
-from pathlib import Path
-
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsbot.progress import progress_bar
 from newsbot.render import answer_json, print_answer
 from newsbot.settings import Settings
 
@@ -72,7 +71,7 @@ def ask(settings: Settings, question: tuple[str, ...], as_json: bool, mode: str 
 
     service = _service(settings)
     try:
-        with _progress(not as_json) as progress:
+        with progress_bar(not as_json, err) as progress:
             report = service.ensure_corpus(progress=progress)
         if report is not None and not as_json:
             err.print(f"Ingested {report.articles} articles ({report.chunks} passages) from {settings.corpus_dir}.")
@@ -101,7 +100,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebu
     targets = list(paths) or [settings.corpus_dir]
     service = _service(settings)
     try:
-        with _progress(not as_json) as progress:
+        with progress_bar(not as_json, err) as progress:
             report = service.ingest(targets, actor="cli", prune=(not paths) if prune is None else prune,
                                     rebuild=rebuild, progress=progress)
     except Exception as exc:  # noqa: BLE001
@@ -187,25 +186,6 @@ def _print_report(report) -> None:  # noqa: ANN001
         console.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False)
     console.print(f"{report.articles} articles, {report.chunks} passages; embedded {report.chunks_embedded} "
                   f"new passages in {report.seconds:.1f}s.")
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress callback drawing one rich bar per stage on stderr (None when disabled)."""
-    if not enabled:
-        yield None
-        return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=err, transient=True)
-    tasks: dict[str, TaskID] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    with bar:
-        yield update
 
 
 def _fail(exc: Exception) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 
+from newsbot.progress import progress_bar
 from newsbot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_RGB = PROJECT_ROOT.parent / "shared" / "data" / "rgb" / "en_fact.dev.jsonl"
@@ -31,26 +32,6 @@ def _failures() -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
         _err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(2)
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=_err, transient=True)
-    tasks: dict[str, TaskID] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    with bar:
-        yield update
 
 
 @click.group("eval")
@@ -73,7 +54,7 @@ def rgb(settings: Settings | None, data: Path, limit: int | None, out: Path, abs
     from newsbot.evaluation.rgb import evaluate
     from newsbot.evaluation.tables import print_rgb
 
-    with _failures(), _progress(not as_json) as progress:
+    with _failures(), progress_bar(not as_json, _err) as progress:
         result = evaluate(data, limit=limit, settings=settings or Settings(), abstention=abstention,  # type: ignore[arg-type]
                           progress=progress)
         out.parent.mkdir(parents=True, exist_ok=True)
