@@ -34,8 +34,8 @@ from retrieval.embeddings_backends import (
     shared_openai,
     shared_st,
 )
-from retrieval.embeddings_cache import optimized_session
 from retrieval.embeddings_base import (
+    ATTENTION_CELLS,
     BATCH,
     BATCH_TOKENS,
     MAX_TOKENS,
@@ -43,6 +43,7 @@ from retrieval.embeddings_base import (
     Embedder,
     EmbeddingUnavailable,
 )
+from retrieval.embeddings_cache import optimized_session
 
 
 @register_embedding_function
@@ -153,12 +154,13 @@ def release_freed_memory() -> None:
 
 
 def token_batches(lengths: list[int], order: list[int]) -> list[list[int]]:
-    """``order`` (sorted by length, ``lengths`` in the same order) cut into batches of at most ``BATCH`` texts
-    and ``BATCH_TOKENS`` padded tokens (a batch pads to its longest text, its last)."""
+    """``order`` (sorted by length, ``lengths`` in the same order) cut into batches of at most ``BATCH`` texts,
+    ``BATCH_TOKENS`` padded tokens and ``ATTENTION_CELLS`` (a batch pads to its longest text, its last)."""
     batches: list[list[int]] = []
     current: list[int] = []
     for n, i in zip(lengths, order, strict=True):
-        if current and (len(current) == BATCH or (len(current) + 1) * n > BATCH_TOKENS):
+        size = len(current) + 1
+        if current and (size > BATCH or size * n > BATCH_TOKENS or size * n * n > ATTENTION_CELLS):
             batches.append(current)
             current = []
         current.append(i)

@@ -20,9 +20,12 @@ from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 BATCH = 16
 MAX_TOKENS = 256
-#: Padded tokens per ONNX batch: 16 short texts, but only 4 of 256 tokens. Attention activations grow with
-#: batch x length², so a token budget keeps the peak memory of encoding flat at no cost in speed.
+#: Padded tokens per ONNX batch: 16 short texts, but only 4 of 256 tokens.
 BATCH_TOKENS = 1024
+#: Attention cells (batch x length²) per ONNX batch. The model's attention holds ~1 KB per cell while it runs
+#: (scores, mask, softmax, per head), so this bounds the activation peak: 16 texts of 32 tokens, 4 of 64, 1 of 128
+#: (~15 MB); a longer text goes alone. Smaller attention batches are no slower per token on CPU.
+ATTENTION_CELLS = 16384
 
 
 class Embedder(Protocol):

@@ -6,8 +6,12 @@ peaks ~55 MB above what the running session needs (and takes ~0.3 s). Saving
 the optimised graph once and loading that file with optimisation off gives
 the same session (the same vectors, bit for bit) without the peak.
 
-The file is keyed by the model's bytes, the onnxruntime version and the CPU
-(an optimised graph may use instructions of the machine it was made on), and
+Before optimising, the graph is rewritten so that the word-embedding table
+stays int8 (:mod:`retrieval.embeddings_graph`); the cached file holds that.
+
+The file is keyed by the model's bytes, the rewrite's recipe, the onnxruntime
+version and the CPU (an optimised graph may use instructions of the machine it
+was made on), and
 written atomically, so a crash never leaves half a model; a cached file that
 fails to load is deleted and rebuilt. No cache directory, or an unwritable
 one, just means optimising in memory every time.
@@ -22,18 +26,20 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from retrieval.embeddings_graph import RECIPE, gather_before_dequantising
+
 log = logging.getLogger(__name__)
 
 
 def cache_key(model: Path) -> str:
-    """Model content, onnxruntime version and CPU, hashed: a changed one makes a new file."""
+    """Model content, rewrite recipe, onnxruntime version and CPU, hashed: a changed one makes a new file."""
     import onnxruntime as ort
 
     digest = hashlib.sha256()
     with model.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    digest.update(f"|{ort.__version__}|{platform.machine()}|{_cpu_flags()}".encode())
+    digest.update(f"|{RECIPE}|{ort.__version__}|{platform.machine()}|{_cpu_flags()}".encode())
     return digest.hexdigest()[:20]
 
 
@@ -70,7 +76,9 @@ def optimized_session(model: Path, options: Any, cache_dir: Path | None) -> Any:
         except OSError as exc:
             log.info("no model cache (%s): optimising in memory", exc)
             partial = None
-    session = ort.InferenceSession(str(model), sess_options=options, providers=providers)
+    rewritten = gather_before_dequantising(model.read_bytes())
+    session = ort.InferenceSession(rewritten, sess_options=options, providers=providers)
+    del rewritten
     if partial is not None:
         try:
             os.replace(partial, cached)

@@ -1,4 +1,5 @@
-"""What keeps the embedder lean: token-budget batches, the optimised-model cache, no heavy imports on its path."""
+"""What keeps the embedder lean: token and attention budgets per batch, the int8 word table, the optimised-model
+cache, no heavy imports on its path."""
 
 from __future__ import annotations
 
@@ -9,22 +10,47 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embeddings import OnnxMiniLM, token_batches
-from retrieval.embeddings_base import BATCH, BATCH_TOKENS
+from retrieval.embeddings import OnnxMiniLM, _onnx_files, token_batches
+from retrieval.embeddings_base import ATTENTION_CELLS, BATCH, BATCH_TOKENS
+from retrieval.embeddings_graph import gather_before_dequantising
 
 TEXTS = ["Zelensky said Lukashenko apologized for the missile strikes.", "short",
          "The Mozyr refinery processes Russian crude oil. " * 30]
 
 
-def test_batches_keep_order_and_stay_within_the_text_and_token_budgets() -> None:
-    lengths = sorted([3, 5, 5, 8, 40, 64, 64, 100, 200, 256, 256, 256] + [10] * 30)
+def test_batches_keep_order_and_stay_within_the_text_token_and_attention_budgets() -> None:
+    lengths = sorted([3, 5, 5, 8, 40, 64, 64, 64, 64, 64, 100, 100, 200, 256, 256, 256] + [10] * 30 + [30] * 20)
     order = list(range(len(lengths)))
     batches = token_batches(lengths, order)
     assert [i for b in batches for i in b] == order
     for b in batches:
         longest = max(lengths[i] for i in b)
-        assert len(b) <= BATCH and (len(b) == 1 or len(b) * longest <= BATCH_TOKENS)
+        assert len(b) <= BATCH
+        assert len(b) == 1 or (len(b) * longest <= BATCH_TOKENS and len(b) * longest**2 <= ATTENTION_CELLS)
     assert any(len(b) == BATCH for b in batches)  # short texts still fill whole batches
+    assert [len(b) for b in batches if lengths[b[-1]] >= 100] == [1] * 6  # long texts go alone
+    assert len(max(batches, key=len)) == BATCH and max(len(b) for b in batches if lengths[b[-1]] == 64) == 4
+
+
+def test_the_word_table_stays_int8_and_the_vectors_are_bit_for_bit_those_of_the_folded_model(tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    model, _ = _onnx_files()
+    original = model.read_bytes()
+    rewritten = gather_before_dequantising(original)
+    assert rewritten != original and gather_before_dequantising(rewritten) == rewritten  # applies once
+    assert gather_before_dequantising(b"") == b""  # not this model's layout: left as it is
+
+    lean = OnnxMiniLM(cache_dir=tmp_path)
+    vectors = np.array(lean.embed_documents(TEXTS))
+    # the folded table alone is 30522 x 384 float32 = 47 MB; the cached optimised model no longer holds it
+    assert next(tmp_path.glob("*.ort.onnx")).stat().st_size < 70_000_000
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    folded = OnnxMiniLM(cache_dir=None)
+    folded._load()
+    folded._session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    assert np.array_equal(vectors, np.array(folded.embed_documents(TEXTS)))
 
 
 def test_the_optimised_model_is_cached_once_and_gives_the_same_vectors(tmp_path: Path) -> None:
