@@ -114,3 +114,12 @@ def test_a_spokeswomans_we_speaks_for_her_principal_not_for_herself() -> None:
     assert any("nothing to apologize for" in c.quote for c in principal.citations)
     herself = compose("Did Eismont apologize?", evidence(seed_article()))
     assert herself.verdict not in (Verdict.REFUTED, Verdict.SUPPORTED, Verdict.CONTESTED)
+
+
+def test_a_passive_question_reads_its_participle_as_the_claim_and_its_place_as_no_subject() -> None:
+    from newsbot.engine.question import analyze
+
+    q = analyze("Were missiles launched from Belarus?")
+    assert q.affirmative == "missiles were launched from Belarus" and q.negative == "missiles were not launched from Belarus"
+    assert q.predicate == analyze("Did they launch missiles?").predicate and q.subject is None
+    assert analyze("Has Lukashenko apologized?").subject == analyze("Did Lukashenko apologize?").subject

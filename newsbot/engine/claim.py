@@ -24,6 +24,8 @@ def _past(verb: str) -> str:
     return verb + "ed"
 
 
+_PARTICIPLES = frozenset("""made taken given seen known held paid built sent hit put struck led met bought sold
+    told said found brought fought thought caught shot won lost begun run done""".split())
 _DETERMINERS = frozenset("the a an this that these those his her its their".split())
 _ROLES = frozenset(
     """president minister secretary spokesperson spokesman spokeswoman leader chancellor king queen prince
@@ -31,8 +33,19 @@ _ROLES = frozenset(
 )
 
 
-def verb_index(rest: list[str]) -> int | None:
-    """Index of the claim's verb in the words after the auxiliary ("Belarus's president Lukashenko apologize")."""
+_BE_HAVE = frozenset("is are was were has have had been".split())
+
+
+def verb_index(rest: list[str], aux: str = "") -> int | None:
+    """Index of the claim's verb in the words after the auxiliary ("Belarus's president Lukashenko apologize").
+
+    After "were"/"has" the verb is the participle: "Were missiles launched from Belarus" -> "launched".
+    """
+    if aux.lower() in _BE_HAVE:
+        for i, w in enumerate(rest[1:4], 1):
+            low = w.lower().strip(",.")
+            if w[:1].islower() and (low.endswith(("ed", "en")) or low in _PARTICIPLES):
+                return i
     for i, w in enumerate(rest):
         low = w.lower().strip(",.")
         if not w[:1].islower() or low in _DETERMINERS:
@@ -55,7 +68,7 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
     aux, rest = words[0].lower(), words[1:]
     if rest[0].lower() == "there" and aux in ("is", "are", "was", "were"):
         return " ".join(["there", aux, *rest[1:]]), " ".join(["there", aux, "not", *rest[1:]])
-    verb_at = verb_index(rest)
+    verb_at = verb_index(rest, aux)
     if aux in ("did", "does", "do") and verb_at is not None:
         subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
         if not subj:

@@ -94,7 +94,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     verb_start = 0
     if kind == "yesno":
         words_all = body.split()
-        at = verb_index(words_all[1:] if not led_by_claim else words_all)
+        at = verb_index(words_all[1:] if not led_by_claim else words_all, "" if led_by_claim else words_all[0])
         if at is not None:
             offset = 1 if not led_by_claim else 0
             verb_start = len(" ".join(words_all[: at + offset]))
@@ -121,8 +121,9 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         elif tok.is_capitalized and (i > 0 or led_by_claim or first not in _WH | _AUX):
             entities.add(t)
             weights[t] = 2.0
-            if subject is None or kind == "yesno" and tok.start < verb_start:
-                subject = t  # the head of the subject phrase: its last name before the verb
+            if (tok.start < verb_start) if kind == "yesno" and verb_start else subject is None:
+                subject = t  # the head of the subject phrase: its last name before the verb (none in
+                # "Were missiles launched from Belarus?": Belarus is where from, not who)
         else:
             weights.setdefault(t, 1.0)
             if predicate is None and kind == "yesno" and tok.start >= verb_start:
