@@ -2,34 +2,41 @@
 
 A live corpus is one *generation*: ``{prefix}_g{N}_chunks`` (passages with
 their vectors) and ``{prefix}_g{N}_articles`` (full texts and metadata). A
-registry collection's metadata names the active generation, the embedding
-model and the last reload. A sync builds generation N+1 beside the live one —
-copying unchanged articles' vectors, embedding only new text — verifies it,
+registry collection's metadata names the active generation and its committed
+revision, the embedding model and the last reload. A sync that changes much
+builds generation N+1 beside the live one — copying unchanged articles'
+vectors, embedding only new text (:mod:`retrieval.store_build`) — verifies it,
 then commits by one registry write; only then, once the searches still
-running on it have finished, is the old one deleted. A crash at any point
-leaves either the old or the new corpus, never a mix: the registry write is
-the commit point, and leftovers of a crash are deleted on the next open.
+running on it have finished, is the old one deleted. A sync that changes
+little writes its rows into the live generation instead, unseen by readers
+until the same kind of registry write commits the next revision
+(:mod:`retrieval.store_delta`). A crash at any point leaves either the old or
+the new corpus, never a mix: the registry write is the commit point, and
+leftovers of a crash are deleted on the next open (or the next sync).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlparse
 
+import chromadb
+from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
 from retrieval.embeddings import Embedder
-from retrieval.generation import Generation, chunk_records, open_client
+from retrieval.generation import Generation
 from retrieval.loaders import LoadFailure, content_hash
+from retrieval.store_build import build, checked, vectors
+from retrieval.store_delta import Delta, registry_meta, tidy, view_of
 from retrieval.store_types import (
     EmbeddingModelMismatch,
     IngestReport,
@@ -43,7 +50,6 @@ Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 REFRESH_SECONDS = 2.0  # server mode: how often the registry is re-read (another process may switch)
 READER_GRACE = 30.0  # how long a switch waits for searches on the old generation before deleting it
-EMBED_STEP = 256  # texts per embedding call (progress granularity)
 
 
 class CorpusStore:
@@ -66,17 +72,18 @@ class CorpusStore:
 
     # --- reading ----------------------------------------------------------
     def refresh(self) -> bool:
-        """Re-read the registry (another process may have switched); True if the live generation changed."""
+        """Re-read the registry (another process may have switched); True if the live revision changed."""
         self._refreshed = time.monotonic()
         meta = dict(self.client.get_collection(f"{self.prefix}_registry", embedding_function=None).metadata or {})
         name = meta.get("active") or None
+        view = view_of(meta)
         with self._swap:
-            current = self._live.name if self._live else None
-            if name == current:
+            current = (self._live.base, self._live.view.rev) if self._live else None
+            if current == ((name, view.rev) if name else None):
                 self._meta = meta
                 return False
         same_model = meta.get("model") in (None, self.embedder.model_id)
-        opened = Generation.open(self.client, name, self.embedder, bind=same_model) if name else None
+        opened = Generation.open(self.client, name, self.embedder, bind=same_model, view=view) if name else None
         with self._swap:
             self._live, self._meta = opened, meta
         return True
@@ -181,7 +188,8 @@ class CorpusStore:
         started = time.perf_counter()
         self.refresh()
         with self._swap:
-            live, model = self._live, self._meta.get("model")
+            live, meta = self._live, self._meta
+        model = meta.get("model")
         if live is not None and model and model != self.embedder.model_id and not rebuild:
             raise EmbeddingModelMismatch(model, self.embedder.model_id)
         previous = live.articles if live else {}
@@ -203,25 +211,41 @@ class CorpusStore:
         keep = {} if prune else {aid: a for aid, a in previous.items() if aid not in wanted}
         final = {**keep, **wanted}
         fresh = set(final) if rebuild else set(report.added + report.updated)
-        seq = int(self._meta.get("seq", 0)) + 1
-        gen = Generation.create(self.client, f"{self.prefix}_g{seq}", self.embedder)
-        try:
-            counts = self._fill(gen, None if rebuild else live, final, fresh, report, progress, chunker)
-            self._verify(gen, final, counts)
-        except BaseException:
-            gen.drop()
-            raise
-        meta = {"active": gen.name, "model": self.embedder.model_id, "seq": seq,
-                "reload_at": datetime.now(UTC).isoformat(timespec="seconds"), "reload_by": actor or "unknown"}
-        self._registry.modify(metadata=meta)  # the commit point
+        if live is not None:
+            tidy(live)  # rows of an interrupted reload, or replaced ones a server-mode reload left
+        new_chunks = [checked(c, final[aid]) for aid in final if aid in fresh for c in chunker(final[aid])]
+        delta = None if rebuild or live is None else Delta.plan(live, int(meta.get("churn", 0)), final, fresh,
+                                                                 new_chunks)
+        source = None if rebuild else live
+
+        def find() -> Callable[[Chunk], Any]:
+            return vectors(self.embedder, source, new_chunks, report, progress)
+
+        if delta is not None:
+            gen, churn = self._apply(delta, find), delta.churn
+        else:
+            seq = int(meta.get("seq", 0)) + 1
+            fresh_gen = Generation.create(self.client, f"{self.prefix}_g{seq}", self.embedder)
+            try:
+                gen, churn = build(fresh_gen, source, final, fresh, new_chunks, find, progress, seq), 0
+            except BaseException:
+                fresh_gen.drop()
+                raise
+        new_meta = registry_meta(gen.base, gen.view, churn, model=self.embedder.model_id,
+                                 reload_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                                 reload_by=actor or "unknown")
+        self._registry.modify(metadata=new_meta)  # the commit point
         with self._swap:
-            self._live, self._meta = gen, meta
+            self._live, self._meta = gen, new_meta
         if progress:
             progress("switch", 1, 1)
         if live is not None:
             if not live.wait_idle(READER_GRACE):
                 log.warning("searches still running on %s after %.0fs; deleting it anyway", live.name, READER_GRACE)
-            live.drop()
+            if delta is None:
+                live.drop()
+            elif self.mode == "embedded":  # a server's other clients may still read the old revision: next time
+                live.delete_rows(delta.hidden_chunks, delta.hidden_articles)
         report.articles, report.chunks = gen.article_count, gen.chunk_count
         report.generation, report.switched = gen.name, True
         report.seconds = time.perf_counter() - started
@@ -229,47 +253,15 @@ class CorpusStore:
                  report.articles, report.chunks, report.chunks_embedded, report.chunks_reused, report.seconds, actor)
         return report
 
-    def _fill(self, gen: Generation, live: Generation | None, final: dict[str, Article], fresh: set[str],
-              report: IngestReport, progress: Progress | None,
-              chunker: Callable[[Article], list[Chunk]]) -> Counter[str]:
-        """Copy unchanged articles' passages with their vectors; chunk and embed the rest. Chunks per article."""
-        counts: Counter[str] = Counter()
-        copied = [aid for aid in final if aid not in fresh]
-        if live is not None and copied:
-            for done, batch in live.chunk_batches(copied):
-                gen.add_chunks(batch)
-                counts.update(r.metadata["article_id"] for r in batch)
-                if progress:
-                    progress("copy", done, len(copied))
-        new_chunks = [_checked(c, final[aid]) for aid in final if aid in fresh for c in chunker(final[aid])]
-        counts.update(c.article_id for c in new_chunks)
-        vectors = live.vectors_for({c.text_hash for c in new_chunks}) if live is not None else {}
-        missing = list(dict.fromkeys(c.text for c in new_chunks if c.text_hash not in vectors))
-        embedded: dict[str, list[float]] = {}
-        for lo in range(0, len(missing), EMBED_STEP):
-            part = missing[lo : lo + EMBED_STEP]
-            embedded.update(zip(part, self.embedder.embed_documents(part), strict=True))
-            if progress:
-                progress("embed", min(lo + EMBED_STEP, len(missing)), len(missing))
-        report.chunks_embedded = len(missing)
-        report.chunks_reused = sum(1 for c in new_chunks if c.text_hash in vectors)
-        gen.add_chunks(chunk_records(new_chunks, lambda c: vectors[c.text_hash] if c.text_hash in vectors
-                                     else embedded[c.text]))
-        gen.add_articles(list(final.values()), counts)
-        return counts
-
-    def _verify(self, gen: Generation, final: dict[str, Article], counts: Counter[str]) -> None:
-        """The new generation holds every article and passage, and a dense probe finds something."""
-        gen.reload_counts()
-        if gen.article_count != len(final):
-            raise StoreVerificationError(f"expected {len(final)} articles in {gen.name}, found {gen.article_count}")
-        expected = sum(counts.values())
-        if gen.chunk_count != expected:
-            raise StoreVerificationError(f"expected {expected} passages in {gen.name}, found {gen.chunk_count}")
-        if expected:
-            probe = gen.any_vector()
-            if probe is None or not gen.search(probe, 1):
-                raise StoreVerificationError(f"a probe search of {gen.name} returned nothing")
+    @staticmethod
+    def _apply(delta: Delta, find: Callable[[], Callable[[Chunk], Any]]) -> Generation:
+        """Write a small reload into the live generation, unseen until committed; the view that commits it."""
+        try:
+            delta.write(find())
+            return delta.verified()
+        except BaseException:
+            delta.undo()
+            raise
 
     def _collect_garbage(self) -> None:
         """Drop generations the registry does not point at: leftovers of a crash.
@@ -277,8 +269,10 @@ class CorpusStore:
         With a shared Chroma server another process may be building the next generation right now,
         so there only older generations are dropped.
         """
-        active = self._live.name if self._live else None
+        active = self._live.base if self._live else None
         seq = int(self._meta.get("seq", 0))
+        if self._live is not None and self.mode == "embedded":  # a server's other clients may be mid-reload
+            tidy(self._live)
         for name in Generation.names(self.client, self.prefix):
             number = Generation.number(name)
             if name == active or number is None or (self.mode == "server" and number >= seq):
@@ -292,13 +286,17 @@ class CorpusStore:
             self._live = None
 
 
-def _checked(chunk: Chunk, article: Article) -> Chunk:
-    """The chunk, with its text hash filled in; refuse one that is not an exact slice of its article."""
-    if chunk.article_id != article.id or article.text[chunk.start : chunk.end] != chunk.text:
-        raise StoreVerificationError(f"passage {chunk.id} is not an exact slice of article {article.id}")
-    if chunk.text_hash:
-        return chunk
-    return chunk.model_copy(update={"text_hash": hashlib.sha256(chunk.text.encode()).hexdigest()})
+def open_client(settings: Settings) -> tuple[chromadb.ClientAPI, str]:
+    """An embedded PersistentClient, or an HttpClient when a Chroma server URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                     ssl=url.scheme == "https", settings=chroma_settings)
+        return client, "server"
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings), "embedded"
 
 
 __all__ = ["CorpusStore", "EmbeddingModelMismatch", "IngestReport", "ReloadInProgress", "StoreStats",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -17,15 +18,19 @@ def main() -> None:
         service.stats()  # store open
         print("started", flush=True)
         report = service.reload(actor="crash-test")
-        print(json.dumps({"switched": report.switched, "articles": report.articles}), flush=True)
+        print(json.dumps({"switched": report.switched, "articles": report.articles,
+                          "generation": report.generation}), flush=True)
         return
     store = service.store
-    articles = {a.id for a in service.articles()}
-    chunk_ids = {c.article_id for c in store.chunks()}
+    articles = service.articles()
+    chunks = store.chunks()
     answer = service.ask("Did Lukashenko apologize?")
-    print(json.dumps({"articles": sorted(articles), "chunk_article_ids": sorted(chunk_ids),
+    content = json.dumps([sorted((a.id, a.text) for a in articles),
+                          sorted((c.article_id, c.index, c.text) for c in chunks)])
+    print(json.dumps({"articles": sorted(a.id for a in articles), "chunk_article_ids": sorted({c.article_id for c in chunks}),
+                      "content": hashlib.sha256(content.encode()).hexdigest(), "chunks": len(chunks),
                       "generation": store.generation, "verdict": answer.verdict.value,
-                      "stats_articles": service.stats().articles}), flush=True)
+                      "stats_articles": service.stats().articles, "stats_chunks": service.stats().chunks}), flush=True)
 
 
 if __name__ == "__main__":

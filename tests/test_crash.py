@@ -1,4 +1,8 @@
-"""Atomic reload: SIGKILL at 20 points of a reload of ~200 articles never leaves a mixed or empty corpus."""
+"""Atomic reload: SIGKILL at 20 points of a reload never leaves a mixed or empty corpus.
+
+Twice: a reload that replaces most of ~200 articles (a whole new generation is built beside the
+live one), and one that edits, adds and removes a few of them (written in place into the live one).
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,18 @@ pytestmark = pytest.mark.slow
 KILLS = 20
 
 
-def _corpus(folder: Path, prefix: str, n: int) -> set[str]:
+def _corpus(folder: Path, prefix: str, n: int, *, edited: tuple[int, ...] = (), skip: tuple[int, ...] = (),
+            extra: int = 0) -> set[str]:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(SEED, folder / SEED.name)
-    for i in range(n):
-        (folder / f"{prefix}-{i}.md").write_text(
+    kept = [i for i in range(n + extra) if i not in skip]
+    names = [f"{prefix}-{i}" for i in kept]
+    for i, name in zip(kept, names, strict=True):
+        note = " The vote was postponed." if i in edited else ""
+        (folder / f"{name}.md").write_text(
             f"---\ntitle: {prefix} story {i}\npublisher: Wire\n---\n"
-            f"Report {i} from the {prefix} desk. The council discussed item {i} at length. " * 3)
-    return {SEED.stem} | {f"{prefix}-{i}" for i in range(n)}
+            + f"Report {i} from the {prefix} desk. The council discussed item {i} at length. " * 3 + note)
+    return {SEED.stem, *names}
 
 
 def _run(action: str, data: Path, corpus: Path) -> dict:
@@ -42,45 +50,60 @@ def _start_reload(data: Path, corpus: Path) -> subprocess.Popen:
     return proc
 
 
-def test_sigkill_at_twenty_points_of_a_reload_leaves_the_old_or_the_new_corpus(tmp_path: Path) -> None:
-    old_ids = _corpus(tmp_path / "old", "old", 100)
-    new_ids = _corpus(tmp_path / "new", "new", 200)
+def _kill_at_twenty_points(tmp_path: Path, old: Path, new: Path) -> tuple[dict, dict, list[str]]:
+    """The store's state before and after a reload from ``old`` to ``new``, and each killed run's outcome."""
     snapshot = tmp_path / "snapshot"
-    _run("check", snapshot, tmp_path / "old")  # creates an empty store
-    first = subprocess.run([sys.executable, "-m", "tests.crash_worker", "reload", str(snapshot), str(tmp_path / "old")],
-                           capture_output=True, text=True, timeout=300, cwd=ROOT, check=True)
-    assert json.loads(first.stdout.strip().splitlines()[-1])["articles"] == len(old_ids)
+    _run("check", snapshot, old)  # creates an empty store
+    _run("reload", snapshot, old)
+    before = _run("check", snapshot, old)
 
     timing = tmp_path / "timing"
     shutil.copytree(snapshot, timing)
-    proc = _start_reload(timing, tmp_path / "new")
+    proc = _start_reload(timing, new)
     started = time.monotonic()
     proc.wait(300)
     duration = time.monotonic() - started
-    assert _run("check", timing, tmp_path / "new")["articles"] == sorted(new_ids)
+    after = _run("check", timing, new)
 
     outcomes = []
     for k in range(1, KILLS + 1):
         data = tmp_path / f"run-{k}"
         shutil.copytree(snapshot, data)
-        proc = _start_reload(data, tmp_path / "new")
+        proc = _start_reload(data, new)
         time.sleep(duration * k / (KILLS + 1))
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
-        state = _run("check", data, tmp_path / "new")
-        ids = set(state["articles"])
-        assert ids in (old_ids, new_ids), f"kill {k}: mixed corpus of {len(ids)} articles"
-        assert set(state["chunk_article_ids"]) == ids, f"kill {k}: passages and articles disagree"
-        assert state["stats_articles"] == len(ids) and state["verdict"] == "contested", f"kill {k}: {state}"
-        outcomes.append("new" if ids == new_ids else "old")
+        state = _run("check", data, new)
+        assert state["content"] in (before["content"], after["content"]), f"kill {k}: mixed corpus: {state}"
+        assert set(state["chunk_article_ids"]) == set(state["articles"]), f"kill {k}: passages and articles disagree"
+        assert state["stats_articles"] == len(state["articles"]) and state["stats_chunks"] == state["chunks"], state
+        assert state["verdict"] == "contested", f"kill {k}: {state}"
+        outcomes.append("new" if state["content"] == after["content"] else "old")
         shutil.rmtree(data, ignore_errors=True)
-    assert "old" in outcomes  # some kills did land mid-reload
     # and a reload after a crash completes normally
     data = tmp_path / "after"
     shutil.copytree(snapshot, data)
-    proc = _start_reload(data, tmp_path / "new")
+    proc = _start_reload(data, new)
     time.sleep(duration / 2)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
-    _run("reload", data, tmp_path / "new")
-    assert set(_run("check", data, tmp_path / "new")["articles"]) == new_ids
+    _run("reload", data, new)
+    assert _run("check", data, new)["content"] == after["content"]
+    return before, after, outcomes
+
+
+def test_sigkill_at_twenty_points_of_a_reload_leaves_the_old_or_the_new_corpus(tmp_path: Path) -> None:
+    old_ids = _corpus(tmp_path / "old", "old", 100)
+    new_ids = _corpus(tmp_path / "new", "new", 200)
+    before, after, outcomes = _kill_at_twenty_points(tmp_path, tmp_path / "old", tmp_path / "new")
+    assert before["articles"] == sorted(old_ids) and after["articles"] == sorted(new_ids)
+    assert "old" in outcomes  # some kills did land mid-reload
+
+
+def test_sigkill_at_twenty_points_of_an_in_place_reload_leaves_the_old_or_the_new_corpus(tmp_path: Path) -> None:
+    old_ids = _corpus(tmp_path / "old", "desk", 200)
+    new_ids = _corpus(tmp_path / "new", "desk", 200, edited=(3, 40), skip=(7,), extra=1)
+    before, after, outcomes = _kill_at_twenty_points(tmp_path, tmp_path / "old", tmp_path / "new")
+    assert before["articles"] == sorted(old_ids) and after["articles"] == sorted(new_ids)
+    assert after["generation"].startswith(f"{before['generation']}r")  # written into the live generation
+    assert "old" in outcomes

@@ -57,3 +57,26 @@ def test_opening_beside_a_reload_in_progress_on_the_server_leaves_its_new_genera
     Generation.create(first.client, "building_g0", shared_onnx())  # and an old one was never deleted
     CorpusStore(settings, shared_onnx())
     assert Generation.names(first.client, "building") == {"building_g1", "building_g2"}
+
+
+def test_a_reader_follows_an_in_place_reload_whose_replaced_rows_stay_until_the_next_reload(
+        server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("retrieval.store.REFRESH_SECONDS", 600.0)  # the reader re-reads the registry when told
+    settings = Settings(data_dir=tmp_path, chroma_url=server, collection="inplace")
+    writer, reader = CorpusStore(settings, shared_onnx()), CorpusStore(settings, shared_onnx())
+    many = [art(f"s{i}", f"Story {i}: the tram line {i} reopened after repairs.") for i in range(20)]
+    writer.sync(many, chunker=chunker)
+    assert reader.refresh() and len(reader.chunks()) == 20
+    base = reader.live().base
+    ferry = art("s0", "Story 0: the ferry line resumed in spring with two boats.")
+    writer.sync([ferry, *many[1:]], chunker=chunker)
+    stored = writer.client.get_collection(f"{base}_chunks")
+    assert stored.count() == 21  # the replaced passage is kept: a reader may still hold the old revision
+    retriever = HybridRetriever(reader, shared_onnx(), k=1)
+    assert reader.article("s0").text == many[0].text  # until it re-reads the registry: the whole old corpus
+    assert [c.text for c in reader.chunks() if c.article_id == "s0"] == [many[0].text]
+    assert reader.refresh()  # as it does every 2 s
+    assert [h.article.text for h in retriever.search("When did the ferry resume?")] == [ferry.text]
+    assert [c.text for c in reader.chunks() if c.article_id == "s0"] == [ferry.text] and reader.live().base == base
+    writer.sync([ferry, *many[1:19]], chunker=chunker)  # the next reload deletes it
+    assert stored.count() == 19 + 1  # s19's passage is replaced now, s0's old one gone

@@ -1,0 +1,163 @@
+"""Small reloads applied in place to the live generation, committed by the same one registry write.
+
+Copying every unchanged passage into a new generation costs as much as the
+corpus is large, however little changed. A small reload therefore writes
+into the live generation's collections instead: the new and changed
+articles' records and passages are added as rows of the next revision
+(``born`` = that revision, under their own row ids), which no reader of the
+live revision sees; then the registry write that commits the revision also
+lists the rows it replaces as hidden. Readers of the old revision keep
+seeing exactly the old corpus until then, readers of the new one exactly the
+new corpus after; a crash before the write leaves rows no reader sees, which
+:func:`tidy` deletes later, and a crash after it leaves hidden rows, deleted
+the same way. The replaced rows are deleted once the searches still reading
+the old revision have finished (in server mode, where another process may
+still read it, at the start of the next reload).
+
+When a reload would change more than :data:`DELTA_SHARE` of the passages —
+counting what earlier in-place reloads changed since the last whole build, so
+that replaced rows do not pile up in the index — the store builds a whole new
+generation instead (:mod:`retrieval.store`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsbot.models import Article, Chunk
+from retrieval.generation import PAGE, Generation, records_of
+from retrieval.store_rows import View
+from retrieval.store_types import StoreVerificationError
+
+log = logging.getLogger(__name__)
+DELTA_SHARE = 0.25  # in-place reloads while the passages changed since the last whole build stay under this share
+
+
+def view_of(meta: dict) -> View:
+    """The rows readers of the registry's committed revision see."""
+    counts = (meta.get("articles"), meta.get("chunks"))
+    return View(rev=int(meta.get("seq", 0)),
+                hidden_chunks=frozenset(json.loads(meta.get("hidden_chunks") or "[]")),
+                hidden_articles=frozenset(json.loads(meta.get("hidden_articles") or "[]")),
+                articles=None if counts[0] is None else int(counts[0]),
+                chunks=None if counts[1] is None else int(counts[1]))
+
+
+def registry_meta(base: str, view: View, churn: int, **rest: Any) -> dict:
+    """The registry metadata committing ``view`` of generation ``base`` (written whole: Chroma replaces it)."""
+    return {"active": base, "seq": view.rev, "articles": view.articles, "chunks": view.chunks, "churn": churn,
+            "hidden_chunks": json.dumps(sorted(view.hidden_chunks)),
+            "hidden_articles": json.dumps(sorted(view.hidden_articles)), **rest}
+
+
+def stray_rows(live: Generation) -> tuple[list[str], list[str]]:
+    """Stored rows no reader of the live revision sees: born after it (an interrupted reload) or hidden by it."""
+    view, out = live.view, []
+    for collection, hidden in zip(live.collections, (view.hidden_chunks, view.hidden_articles), strict=True):
+        rows = collection.get(where={"born": {"$gt": view.rev or 0}}, include=[])["ids"]
+        if hidden:
+            rows += collection.get(ids=sorted(hidden), include=[])["ids"]
+        out.append(rows)
+    return out[0], out[1]
+
+
+def stored(live: Generation, chunk_rows: list[str], article_rows: list[str]) -> bool:
+    """True when every one of these rows is stored."""
+    for collection, rows in zip(live.collections, (chunk_rows, article_rows), strict=True):
+        for lo in range(0, len(rows), PAGE):
+            if len(collection.get(ids=rows[lo : lo + PAGE], include=[])["ids"]) != len(rows[lo : lo + PAGE]):
+                return False
+    return True
+
+
+def tidy(live: Generation) -> int:
+    """Delete the rows no reader of the live revision sees (an interrupted reload's, or replaced ones)."""
+    chunk_rows, article_rows = stray_rows(live)
+    if chunk_rows or article_rows:
+        log.info("deleting %d passage and %d article rows no reader of %s sees", len(chunk_rows), len(article_rows),
+                 live.name)
+        live.delete_rows(chunk_rows, article_rows)
+    return len(chunk_rows) + len(article_rows)
+
+
+@dataclass
+class Delta:
+    """One in-place reload of the live generation: what it adds, what it hides, and the view it commits."""
+
+    live: Generation
+    final: dict[str, Article]
+    fresh: list[Article]  # articles whose record is written anew (added or changed)
+    chunks: list[Chunk]  # their passages
+    gone: set[str]  # articles whose stored record and passages are replaced or removed
+    hidden_chunks: list[str]
+    hidden_articles: list[str]
+    churn: int
+    added: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+
+    @classmethod
+    def plan(cls, live: Generation, churn: int, final: dict[str, Article], fresh: set[str],
+             chunks: list[Chunk]) -> Delta | None:
+        """The in-place reload to ``final``, or None when it would change too much (build anew then)."""
+        if live.view.rev is None:
+            return None
+        gone = {aid for aid in live.articles if aid not in final or aid in fresh}
+        chunk_rows, article_rows = live.chunk_rows(), live.article_rows()
+        hidden_chunks = [chunk_rows[c.id] for c in live.all_chunks() if c.article_id in gone]
+        churn += len(hidden_chunks) + len(chunks)
+        if churn > DELTA_SHARE * max(live.chunk_count, 1):
+            return None
+        return cls(live, final, [final[aid] for aid in final if aid in fresh], chunks, gone, hidden_chunks,
+                   [article_rows[aid] for aid in sorted(gone)], churn)
+
+    @property
+    def rev(self) -> int:
+        assert self.live.view.rev is not None
+        return self.live.view.rev + 1
+
+    @property
+    def view(self) -> View:
+        return View(rev=self.rev, hidden_chunks=frozenset(self.hidden_chunks),
+                    hidden_articles=frozenset(self.hidden_articles), articles=len(self.final),
+                    chunks=self.live.chunk_count - len(self.hidden_chunks) + len(self.chunks))
+
+    def write(self, vector: Callable[[Chunk], Any]) -> None:
+        """Add the new rows (unseen by readers of the live revision)."""
+        counts = Counter(c.article_id for c in self.chunks)
+        chunk_rows = self.live.add_chunks(records_of(self.chunks, vector), born=self.rev)
+        self.added = (chunk_rows, [])  # known before the articles are written, for undo()
+        self.added = (chunk_rows, self.live.add_articles(self.fresh, counts, born=self.rev))
+
+    def verified(self) -> Generation:
+        """The live generation as of the new revision, its caches carried over, once its rows are checked."""
+        live, view = self.live, self.view
+        if live.article_count - len(self.hidden_articles) + len(self.fresh) != len(self.final):
+            raise StoreVerificationError(f"{live.name}: expected {len(self.final)} articles after the reload")
+        if not stored(live, *self.added):
+            raise StoreVerificationError(f"{live.name}: rows of revision {self.rev} are missing after writing them")
+        articles = {aid: a for aid, a in live.articles.items() if aid not in self.gone}
+        articles.update((a.id, a) for a in self.fresh)
+        article_rows = {aid: r for aid, r in live.article_rows().items() if aid not in self.gone}
+        article_rows.update(zip((a.id for a in self.fresh), self.added[1], strict=True))
+        chunks = [c for c in live.all_chunks() if c.article_id not in self.gone] + self.chunks
+        kept = {c.id for c in chunks}
+        chunk_rows = {cid: r for cid, r in live.chunk_rows().items() if cid in kept}
+        chunk_rows.update(zip((c.id for c in self.chunks), self.added[0], strict=True))
+        new = live.derive(view, articles, article_rows, chunks, chunk_rows)
+        if len(chunks) != view.chunks or len(articles) != view.articles:
+            raise StoreVerificationError(f"{new.name}: expected {view.chunks} passages, found {len(chunks)}")
+        probe = live.any_vector()
+        if chunks and (probe is None or not new.search(probe, 1)):
+            raise StoreVerificationError(f"a probe search of {new.name} returned nothing")
+        return new
+
+    def undo(self) -> None:
+        """Delete the rows written so far (they are unseen anyway; a later tidy would delete them too)."""
+        try:
+            self.live.delete_rows(*self.added)
+        except Exception as exc:  # noqa: BLE001 - the next reload's tidy deletes them
+            log.warning("could not delete the rows of an abandoned reload of %s: %s", self.live.name, exc)
