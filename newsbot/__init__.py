@@ -5,4 +5,6 @@ Retrieval (load, chunk, embed, store, search) lives in :mod:`retrieval`; the
 Discord shell lives in :mod:`bot`. Nothing here imports Discord.
 """
 
+import retrieval.embeddings_heap  # noqa: F401 - first: caps malloc arenas before any library starts threads
+
 __version__ = "0.1.0"

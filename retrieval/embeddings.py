@@ -14,8 +14,6 @@ backends live in :mod:`retrieval.embeddings_backends`.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import importlib.util
 import os
 import threading
@@ -44,6 +42,7 @@ from retrieval.embeddings_base import (
     EmbeddingUnavailable,
 )
 from retrieval.embeddings_cache import optimized_session
+from retrieval.embeddings_heap import release_freed_memory
 
 
 @register_embedding_function
@@ -128,29 +127,6 @@ class OnnxMiniLM(BaseEmbedder):
 
 #: Batches at least this many padded tokens give their freed activations back to the system.
 TRIM_TOKENS = 256
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None elsewhere (musl, macOS, Windows)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-def release_freed_memory() -> None:
-    """Return freed heap pages to the system.
-
-    onnxruntime's worker threads allocate a batch's activations in their own malloc
-    arenas; glibc keeps freed pages there, so RSS climbs batch after batch (~60 MB over
-    an ingest of 700 passages) although nothing is in use. Trimming costs well under
-    a millisecond per batch.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def token_batches(lengths: list[int], order: list[int]) -> list[list[int]]:

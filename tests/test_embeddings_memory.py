@@ -3,12 +3,15 @@ cache, no heavy imports on its path."""
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval.embeddings import OnnxMiniLM, _onnx_files, token_batches
 from retrieval.embeddings_base import ATTENTION_CELLS, BATCH, BATCH_TOKENS
@@ -91,3 +94,49 @@ def test_the_default_path_loads_neither_torch_nor_the_langchain_vector_store(tmp
                          cwd=Path(__file__).resolve().parent.parent, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"verdict": "contested", "modules": []}
+
+
+def test_the_session_runs_without_a_memory_arena_and_with_sleeping_workers() -> None:
+    model = OnnxMiniLM(cache_dir=None)
+    model.embed_query("warm")
+    options = model._session.get_session_options()
+    assert options.enable_cpu_mem_arena is False and options.inter_op_num_threads == 1
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+ARENA_PROBE = """
+import ctypes, os, sys, tempfile, threading
+import newsbot
+from retrieval.embeddings_heap import limit_arenas
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.malloc.argtypes, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_size_t], [ctypes.c_void_p]
+libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes, libc.fclose.argtypes = [ctypes.c_int, ctypes.c_void_p], [ctypes.c_void_p]
+barrier = threading.Barrier(6)
+def work():
+    barrier.wait()
+    for _ in range(200):
+        libc.free(libc.malloc(4096))
+threads = [threading.Thread(target=work) for _ in range(6)]
+for t in threads: t.start()
+for t in threads: t.join()
+path = tempfile.mktemp()
+out = libc.fopen(path.encode(), b"w"); libc.malloc_info(0, out); libc.fclose(out)
+print(limit_arenas(), open(path).read().count("<heap nr="))
+os.unlink(path)
+"""
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "malloc_info"), reason="glibc only")
+def test_importing_newsbot_caps_malloc_arenas_unless_the_environment_sets_them() -> None:
+    root = Path(__file__).resolve().parent.parent
+
+    def arenas(env: dict[str, str]) -> tuple[str, int]:
+        out = subprocess.run([sys.executable, "-c", ARENA_PROBE], capture_output=True, text=True, timeout=120,
+                             cwd=root, check=True, env={**os.environ, **env})
+        capped, count = out.stdout.split()
+        return capped, int(count)
+
+    assert arenas({}) == ("True", 2)
+    capped, count = arenas({"MALLOC_ARENA_MAX": "5"})  # the user's setting wins
+    assert capped == "False" and count == 5
