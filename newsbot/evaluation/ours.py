@@ -24,6 +24,8 @@ from pathlib import Path
 from newsbot.evaluation.measure import ASKS, peak_rss_mb, percentiles, read_jsonl, time_calls, word_count
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+#: Records per JSONL file of a growth corpus (a 20k-chunk corpus in one file would exceed max_article_bytes).
+PART_RECORDS = 500
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
@@ -97,10 +99,16 @@ def growth(corpus: Path, queries: list[dict], work: Path, size: int, asks: int =
     from newsbot.evaluation.growth import grow
 
     service = _service(work, f"growth{size}")
-    rows, _ = grow(read_jsonl(corpus), size, size=service.settings.chunk_size, overlap=service.settings.chunk_overlap)
-    path = write_jsonl(rows, work / f"growth{size}-corpus" / "corpus.jsonl")
+    rows, expected = grow(read_jsonl(corpus), size, size=service.settings.chunk_size,
+                          overlap=service.settings.chunk_overlap)
+    folder = work / f"growth{size}-corpus"
+    for part in range(0, len(rows), PART_RECORDS):  # files a user would have: none over the size limit
+        write_jsonl(rows[part : part + PART_RECORDS], folder / f"part-{part // PART_RECORDS:04d}.jsonl")
     embedder, model_load = _warm_embedder(service)
-    report, ingest = _timed_ingest(service, path)
+    report, ingest = _timed_ingest(service, folder)
+    if report.failed or report.chunks < expected:
+        raise SystemExit(f"growth {size}: ingested {report.chunks} of {expected} chunks; "
+                         f"failed: {[f.reason for f in report.failed][:3]}")
     samples = time_calls(service.ask, [q["query"] for q in queries], before=embedder.clear_query_cache, n=asks)
     service.close()
     return {"target": size, "chunks": report.chunks, "chunks_embedded": report.chunks_embedded,
