@@ -63,12 +63,22 @@ class BaseEmbedder(EmbeddingFunction[Documents], LangChainEmbeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors for ``texts`` in order; identical texts are computed once."""
+        return self.embed_array(texts).tolist() if texts else []
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts`` in order as one float32 array (identical texts computed once).
+
+        What the store uses: a row costs 1.5 KB, a list of 384 Python floats ~12 KB, which at 20,000
+        passages is the difference between 30 MB and 250 MB held during an ingest.
+        """
         if not texts:
-            return []
+            return np.zeros((0, self.dimension), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        vectors = self._encode(unique)
-        by_text = {t: vectors[i].tolist() for i, t in enumerate(unique)}
-        return [by_text[t] for t in texts]
+        vectors = np.asarray(self._encode(unique), dtype=np.float32)
+        if len(unique) == len(texts):
+            return vectors
+        at = {t: i for i, t in enumerate(unique)}
+        return vectors[[at[t] for t in texts]]
 
     @overload
     def embed_query(self, text: str) -> list[float]: ...

@@ -42,7 +42,8 @@ def vectors(embedder: Embedder, live: Generation | None, chunks: list[Chunk], re
     embedded: dict[str, Any] = {}
     for lo in range(0, len(missing), EMBED_STEP):
         part = missing[lo : lo + EMBED_STEP]
-        embedded.update(zip(part, embedder.embed_documents(part), strict=True))
+        embed = getattr(embedder, "embed_array", None) or embedder.embed_documents  # numpy rows where offered
+        embedded.update(zip(part, embed(part), strict=True))
         if progress:
             progress("embed", min(lo + EMBED_STEP, len(missing)), len(missing))
     report.chunks_embedded = len(missing)

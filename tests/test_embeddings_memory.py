@@ -140,3 +140,15 @@ def test_importing_newsbot_caps_malloc_arenas_unless_the_environment_sets_them()
     assert arenas({}) == ("True", 2)
     capped, count = arenas({"MALLOC_ARENA_MAX": "5"})  # the user's setting wins
     assert capped == "False" and count == 5
+
+
+def test_embed_array_gives_float32_rows_equal_to_the_list_form_and_embeds_repeats_once() -> None:
+    from retrieval.embeddings import shared_onnx
+
+    model = shared_onnx()
+    texts = [TEXTS[0], TEXTS[1], TEXTS[0]]
+    array = model.embed_array(texts)
+    assert array.dtype == np.float32 and array.shape == (3, 384)
+    assert np.array_equal(array[0], array[2])
+    assert np.allclose(array, np.array(model.embed_documents(texts), dtype=np.float32), atol=1e-7)
+    assert model.embed_array([]).shape == (0, 384)
