@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsbot.models import Article
 from newsbot.settings import Settings
 from retrieval.chunking import chunk_article
 from retrieval.embeddings import shared_onnx
-from retrieval.loaders import content_hash
 from retrieval.search import HybridRetriever, diversify, rrf
 from retrieval.store import CorpusStore
+from tests.store_helpers import art
 
 
 def test_rrf_rewards_items_both_lists_rank_well() -> None:
@@ -26,16 +25,11 @@ def test_diversify_caps_one_article_before_filling() -> None:
     assert diversify(ordered, article_of, 5, per_article=2) == ["a1", "a2", "b1", "a3", "a4"]
 
 
-def _article(aid: str, text: str) -> Article:
-    a = Article(id=aid, title=aid, text=text, publisher="Wire")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
 def test_a_rare_opposing_source_is_not_crowded_out_by_a_long_article(tmp_path: Path) -> None:
     long = " ".join(f"Officials said the governor vetoed the housing bill, report {i}." for i in range(40))
     short = "A spokesman said the governor never vetoed the housing bill."
     store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
-    store.sync([_article("long", long), _article("short", short)],
+    store.sync([art("long", long), art("short", short)],
                chunker=lambda a: chunk_article(a, size=120, overlap=0))
     crowded = HybridRetriever(store, shared_onnx(), k=4, per_article=100).search("Did the governor veto the bill?")
     assert "short" not in {e.chunk.article_id for e in crowded}  # the case diversity exists for
@@ -46,8 +40,8 @@ def test_a_rare_opposing_source_is_not_crowded_out_by_a_long_article(tmp_path: P
 
 def test_lexical_match_on_a_rare_name_finds_its_passage(tmp_path: Path) -> None:
     store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
-    docs = [_article(f"d{i}", f"Weather report number {i}: sunny skies and mild winds expected.") for i in range(20)]
-    docs.append(_article("x", "Quarterly results from Zyntrex Holdings beat expectations."))
+    docs = [art(f"d{i}", f"Weather report number {i}: sunny skies and mild winds expected.") for i in range(20)]
+    docs.append(art("x", "Quarterly results from Zyntrex Holdings beat expectations."))
     store.sync(docs, chunker=chunk_article)
     hits = HybridRetriever(store, shared_onnx(), k=3).search("Zyntrex")
     assert hits[0].article.id == "x" and hits[0].lexical_rank == 1
@@ -55,8 +49,8 @@ def test_lexical_match_on_a_rare_name_finds_its_passage(tmp_path: Path) -> None:
 
 def _weather_store(tmp_path: Path) -> CorpusStore:
     store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
-    docs = [_article(f"d{i}", f"Weather report number {i}: sunny skies and mild winds expected.") for i in range(12)]
-    docs.append(_article("x", "Quarterly results from Zyntrex Holdings beat expectations; winds of change, says CEO."))
+    docs = [art(f"d{i}", f"Weather report number {i}: sunny skies and mild winds expected.") for i in range(12)]
+    docs.append(art("x", "Quarterly results from Zyntrex Holdings beat expectations; winds of change, says CEO."))
     store.sync(docs, chunker=chunk_article)
     return store
 
@@ -82,7 +76,7 @@ def test_the_lexical_index_is_built_once_per_generation_and_rebuilt_after_a_swit
     index = retriever._index
     retriever.search("sunny skies")
     assert retriever._index is index  # reused
-    store.sync([_article("q", "The Quillbrook ferry sank near the pier.")], prune=False, chunker=chunk_article)
+    store.sync([art("q", "The Quillbrook ferry sank near the pier.")], prune=False, chunker=chunk_article)
     retriever.warm()  # what a reload does right after the switch
     warmed = retriever._index
     assert warmed is not index and warmed[0] == store.generation
@@ -99,10 +93,10 @@ def test_an_empty_corpus_returns_nothing_and_a_stopword_question_still_gets_dens
 
 def test_the_passage_stating_the_asked_quarter_outranks_passages_on_other_quarters(tmp_path: Path) -> None:
     store = CorpusStore(Settings(data_dir=tmp_path, collection="test"), shared_onnx())
-    others = [_article(f"q{i}", f"Tesla revenue in Q{1 + i % 4} {2016 + i // 4} rose as Tesla deliveries grew, "
+    others = [art(f"q{i}", f"Tesla revenue in Q{1 + i % 4} {2016 + i // 4} rose as Tesla deliveries grew, "
                                 f"analysts at the bank said of Tesla's quarterly revenue.") for i in range(12)
               if (1 + i % 4, 2016 + i // 4) != (1, 2019)]
-    target = _article("asked", "That is an increase over the $4.5 billion in revenue reported for Q1 2019.")
+    target = art("asked", "That is an increase over the $4.5 billion in revenue reported for Q1 2019.")
     store.sync([*others, target], chunker=chunk_article)
     hits = HybridRetriever(store, shared_onnx(), k=12).search("What was Tesla's revenue in Q1 2019?")
     asked = next(h for h in hits if h.article.id == "asked")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,6 @@ import pytest
 
 from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
-from retrieval.chunking import chunk_article
 from retrieval.embeddings import OnnxMiniLM
 from retrieval.generation import Generation
 from retrieval.loaders import content_hash
@@ -20,6 +20,10 @@ from retrieval.store import (
     ReloadInProgress,
     StoreVerificationError,
 )
+from tests.store_helpers import art as wire_article
+from tests.store_helpers import chunker
+
+art = partial(wire_article, published="2024-01-01")
 
 
 class CountingEmbedder(OnnxMiniLM):
@@ -32,15 +36,6 @@ class CountingEmbedder(OnnxMiniLM):
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.embedded += len(texts)
         return super()._encode(texts)
-
-
-def art(aid: str, text: str, title: str = "") -> Article:
-    a = Article(id=aid, title=title or aid, text=text, publisher="Wire", published="2024-01-01")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
-def chunker(a: Article) -> list[Chunk]:
-    return chunk_article(a, size=200, overlap=40)
 
 
 @pytest.fixture(scope="module")

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
-from retrieval.chunking import chunk_article
 from retrieval.embeddings import shared_onnx
 from retrieval.generation import Generation
-from retrieval.loaders import content_hash
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore
+from tests.store_helpers import art as wire_article
+from tests.store_helpers import chunker
 
-
-def art(aid: str, text: str) -> Article:
-    a = Article(id=aid, title=aid, text=text, publisher="Wire", published="2024-01-01")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
-def chunker(a: Article) -> list[Chunk]:
-    return chunk_article(a, size=200, overlap=40)
+art = partial(wire_article, published="2024-01-01")
 
 
 RED = [art(f"red{i}", f"Red report {i}: the harbour strike entered day {i}. Dockers said talks had failed.")

@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from newsbot.models import Article, Chunk
+from newsbot.models import Article
 from newsbot.settings import Settings
-from retrieval.chunking import chunk_article
 from retrieval.embeddings import shared_onnx
 from retrieval.generation import Generation
-from retrieval.loaders import content_hash
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore
 from retrieval.store_delta import Delta
+from tests.store_helpers import art as wire_article
+from tests.store_helpers import chunker
+
+art = partial(wire_article, published="2024-01-01")
 
 TOPICS = ["harbour", "railway", "school", "hospital", "bridge", "library", "market", "airport", "river", "stadium"]
-
-
-def art(aid: str, text: str) -> Article:
-    a = Article(id=aid, title=aid, text=text, publisher="Wire", published="2024-01-01")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
-def chunker(a: Article) -> list[Chunk]:
-    return chunk_article(a, size=200, overlap=40)
 
 
 MANY = [art(f"n{i}", f"Story {i}: the {TOPICS[i % 10]} of district {i} reopened after repairs costing {i} million.")

@@ -8,13 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
-from retrieval.chunking import chunk_article
 from retrieval.embeddings import BaseEmbedder, shared_onnx
-from retrieval.loaders import content_hash
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore, EmbeddingModelMismatch
+from tests.store_helpers import art, chunker
 
 
 class HashEmbedder(BaseEmbedder):
@@ -41,15 +39,6 @@ class HashEmbedder(BaseEmbedder):
                 for t in texts]
         arr = np.asarray(rows, dtype=np.float32)
         return arr / np.linalg.norm(arr, axis=1, keepdims=True)
-
-
-def art(aid: str, text: str) -> Article:
-    a = Article(id=aid, title=aid, text=text, publisher="Wire")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
-def chunker(a: Article) -> list[Chunk]:
-    return chunk_article(a, size=200, overlap=40)
 
 
 ARTICLES = [art("a", "The mayor resigned on Monday after the audit."), art("b", "Floods hit the northern valley.")]

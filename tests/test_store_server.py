@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
-from retrieval.chunking import chunk_article
 from retrieval.embeddings import shared_onnx
 from retrieval.generation import Generation
-from retrieval.loaders import content_hash
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore
 from tests.chroma_server import chroma_server
+from tests.store_helpers import art, chunker
 
 pytestmark = pytest.mark.server
 
@@ -24,15 +22,6 @@ pytestmark = pytest.mark.server
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with chroma_server(tmp_path_factory.mktemp("chroma")) as url:
         yield url
-
-
-def art(aid: str, text: str) -> Article:
-    a = Article(id=aid, title=aid, text=text, publisher="Wire")
-    return a.model_copy(update={"content_hash": content_hash(a)})
-
-
-def chunker(a: Article) -> list[Chunk]:
-    return chunk_article(a, size=200, overlap=40)
 
 
 def test_a_reader_whose_generation_another_process_deleted_rereads_the_registry(server: str, tmp_path: Path) -> None:
