@@ -40,9 +40,9 @@ def vectors(embedder: Embedder, live: Generation | None, chunks: list[Chunk], re
     known = live.vectors_for({c.text_hash for c in chunks}) if live is not None else {}
     missing = list(dict.fromkeys(c.text for c in chunks if c.text_hash not in known))
     embedded: dict[str, Any] = {}
+    embed = getattr(embedder, "embed_array", None) or embedder.embed_documents  # numpy rows where offered
     for lo in range(0, len(missing), EMBED_STEP):
         part = missing[lo : lo + EMBED_STEP]
-        embed = getattr(embedder, "embed_array", None) or embedder.embed_documents  # numpy rows where offered
         embedded.update(zip(part, embed(part), strict=True))
         if progress:
             progress("embed", min(lo + EMBED_STEP, len(missing)), len(missing))

@@ -11,6 +11,7 @@ value ("Chronicles 2" -> "released on 2 August 2023").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
@@ -76,13 +77,17 @@ def _belongs_to_other_year(question: Question, s: SentenceInfo, start: int, end:
     return min(abs(at - i) for i in others) < min(abs(at - i) for i in asked)
 
 
+def _segment_of(s: SentenceInfo, separator: re.Pattern[str]) -> Callable[[int], int] | None:
+    """Which piece of ``s`` an article offset falls in, the pieces cut at ``separator``; None if it has one piece."""
+    cuts = [s.start + m.start() for m in separator.finditer(s.text)]
+    return (lambda pos: sum(pos >= c for c in cuts)) if cuts else None
+
+
 def _other_fragment(question: Question, s: SentenceInfo, start: int) -> bool:
     """A snippet glues fragments with " ... ": the asked numbers must be in the value's own fragment."""
-    cuts = [s.start + m.start() for m in _ELLIPSIS_RE.finditer(s.text)]
-    if not cuts or not question.numbers:
+    fragment = _segment_of(s, _ELLIPSIS_RE)
+    if fragment is None or not question.numbers:
         return False
-    def fragment(pos: int) -> int:
-        return sum(pos >= c for c in cuts)
     asked = [t for t in s.tokens if term(t.text) in question.numbers and t.text[:1].isdigit()]
     return bool(asked) and all(fragment(t.start) != fragment(start) for t in asked)
 
@@ -94,12 +99,10 @@ def _other_list_item(question: Question, s: SentenceInfo, start: int) -> bool:
     thing only in items after the value's, the value belongs to an earlier heading
     ("Nobel Prize in Literature 2019 · Abdulrazak Gurnah" keeps its value).
     """
-    cuts = [s.start + m.start() for m in _LIST_RE.finditer(s.text)]
+    item = _segment_of(s, _LIST_RE)
     heads = [t.start for t in s.tokens if term(t.text) in question.name_heads]
-    if not cuts or not heads:
+    if item is None or not heads:
         return False
-    def item(pos: int) -> int:
-        return sum(pos >= c for c in cuts)
     return all(item(h) > item(start) for h in heads)
 
 

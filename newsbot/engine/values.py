@@ -142,7 +142,6 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
             slotted.append(v)
     if question.answer_type == "person":
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
-    focus = [i for i in verbs if term(s.tokens[i].text) == question.focus]
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
