@@ -60,6 +60,14 @@ _IRREGULAR: dict[str, str] = {
     "first-quarter": "q1", "second-quarter": "q2", "third-quarter": "q3", "fourth-quarter": "q4",
 }
 
+#: Bodies whose name says what a sentence is about: "the WTA Year-End No. 1" is women's tennis.
+_IMPLIED: dict[str, tuple[str, ...]] = {
+    "wta": ("women", "tennis"), "atp": ("men", "tennis"), "itf": ("tennis",),
+    "nba": ("basketball",), "wnba": ("women", "basketball"), "nfl": ("football",), "nhl": ("hockey",),
+    "mlb": ("baseball",), "pga": ("golf",), "lpga": ("women", "golf"), "fifa": ("football", "soccer"),
+    "uefa": ("football", "soccer"), "nwsl": ("women", "soccer"), "ufc": ("mma",),
+}
+
 _CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
     "seventeen eighteen nineteen twenty".split()
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth " \
@@ -71,7 +79,7 @@ NUMBER_WORDS: dict[str, str] = {
 }
 
 _TOKEN_RE = re.compile(
-    r"[^\W\d_]+\d\w*|\d+[^\W\d_]+\w*|\$?\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[’'.\-][^\W_]+)*\.?", re.UNICODE
+    r"[^\W\d_]+\d\w*|\d+[^\W\d_]+\w*|\$?\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[’'\-][^\W_]+|\.[^\W\d_]+)*\.?", re.UNICODE
 )
 _SENT_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _SPEECH_VERBS = (
@@ -135,6 +143,17 @@ def term(word: str) -> str:
     return _STEMMER.stemWord(w) if w.isalpha() else w
 
 
+def terms_of(toks: list[Token] | tuple[Token, ...]) -> frozenset[str]:
+    """The terms of ``toks``, plus what a body's name implies ("WTA" adds women and tennis)."""
+    out = {term(t.text) for t in toks}
+    for t in toks:
+        word = re.sub(r"[’']s$", "", t.text)
+        implied = _IMPLIED.get(word.lower()) if word.isupper() else None
+        if implied:
+            out.update(term(w) for w in implied)
+    return frozenset(out)
+
+
 def is_negation(word: str) -> bool:
     """True for "not", "never", "didn't", "nothing" and their kin."""
     w = word.lower().replace("’", "'")
@@ -156,7 +175,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Splits after ., !, ? or … (with any closing quotes) before white space, and
     at line breaks; not after abbreviations (Mr., U.S., Jan.), nor before a
     lower-case word, nor inside a short single-quoted passage (‘…’), so a
-    quoted remark stays one sentence.
+    quoted remark stays one sentence, nor between a fact box's short label and
+    the date or number it labels ("Release date. December 1, 2017").
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -173,6 +193,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 continue
             if _inside_short_single_quote(text, start, m.start(), end):
                 continue
+            if _is_field_label(text, start, m.start(), nxt):
+                continue  # "Release date. December 1, 2017": a fact box's label and its value
             if m.group()[-1] in "”\"" and _TRAILING_ATTRIBUTION_RE.match(text, end):
                 continue  # “…?” Zelensky recounted. — the attribution belongs to the quote
         _add_span(text, start, end, spans)
@@ -208,6 +230,24 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if "." in word or len(word) == 1 and word.isupper():  # U.S., initials
         return True
     return word.lower() in _ABBREV
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _is_field_label(text: str, start: int, dot: int, nxt: int) -> bool:
+    """True if ``text[start:dot]`` is a short label ("Release date") and a date or number follows it."""
+    label = text[start:dot].split()
+    if not 1 <= len(label) <= 3 or not label[0][:1].isupper() or any(ch.isdigit() for ch in text[start:dot]):
+        return False
+    if any(is_stopword(w) for w in label):  # "He won. 2019 was …" is two sentences
+        return False
+    following = text[nxt : nxt + 12].split()
+    first = following[0].strip(",.").lower() if following else ""
+    return first[:1].isdigit() or first in _MONTHS
 
 
 def _inside_short_single_quote(text: str, start: int, pos: int, match_end: int) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from newsbot.text import Token, quoted_mask, sentence_spans, term, tokens
+from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled
@@ -132,7 +132,7 @@ def analyze_article(text: str) -> ArticleAnalysis:
             SentenceInfo(
                 index=idx, start=start, end=end, text=text[start:end], paragraph=paragraph,
                 attribution=attr, names=names, tokens=tuple(toks),
-                terms=frozenset(term(t.text) for t in toks),
+                terms=terms_of(toks),
             )
         )
     return ArticleAnalysis(tuple(infos))
@@ -205,6 +205,8 @@ def _direct_attribution(
                 return Attribution(name, name_key(name), when=_when(text, start, end))
         if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE:
             continue
+        if tok.text[:1].isupper() and tok.start > start:
+            continue  # "the United States" names a country; it does not report speech
         before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40]
         prev_word = outside[k - 1].text.lower() if k else ""
         if prev_word in _PRONOUNS and last_named is not None:

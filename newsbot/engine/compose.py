@@ -20,6 +20,7 @@ from newsbot.engine.stance import (
     Judgement,
     coverage,
     head_coverage,
+    heads_named,
     judge_yesno,
     names_context,
     paragraph_terms,
@@ -156,6 +157,8 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         context = paragraph_terms(c.analysis, c.sentence) | (names - c.sentence.terms)
         if head_coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.name_heads) <= context:
             continue
+        if not heads_named(q, c.analysis, c.sentence, context, c.title_terms):
+            continue  # "the final medal count" does not name the World Cup Final
         if not qualifiers_present(q, names):
             continue  # "women's singles" does not answer a question about men's singles
         strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)
@@ -168,7 +171,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         for b in range(a + 1, len(loose)):
             if loose[a][0].evidence.article.id == loose[b][0].evidence.article.id:
                 continue
-            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence)
+            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence, _lead(loose[a][0]), _lead(loose[b][0]))
             if pair is not None:
                 chosen.setdefault(a, pair[0])
                 chosen.setdefault(b, pair[1])
@@ -203,6 +206,13 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     verdict = Verdict.CONTESTED if rivals else Verdict.SUPPORTED
     return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
                   sides=sides, citations=book.citations)
+
+
+def _lead(c: _Candidate, sentences: int = 3) -> list[str]:
+    """The words of up to ``sentences`` sentences before the candidate's, in its paragraph."""
+    before = [o for o in c.analysis.sentences[max(0, c.sentence.index - sentences) : c.sentence.index]
+              if o.paragraph == c.sentence.paragraph]
+    return [t.text.lower() for o in before for t in o.tokens]
 
 
 def _precision(value: Value) -> int:

@@ -118,7 +118,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         if any(ch.isdigit() for ch in tok.text):
             numbers.add(t)
             weights[t] = 2.0
-        elif tok.is_capitalized and (i > 0 or led_by_claim or first not in _WH | _AUX):
+        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in _WH | _AUX):
             entities.add(t)
             weights[t] = 2.0
             if (tok.start < verb_start) if kind == "yesno" and verb_start else subject is None:
@@ -128,8 +128,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
             weights.setdefault(t, 1.0)
             if predicate is None and kind == "yesno" and tok.start >= verb_start:
                 predicate = t
-            if focus is None:
-                focus = t
+            if focus is None and not re.search(r"[’']s$", tok.text):
+                focus = t  # "men's" in "men's year-end No 1" qualifies the relation; it is not it
 
     name_heads = _name_heads(toks, entities)
     if kind == "value" and answer_type == "person" and content and content <= entities:
@@ -152,6 +152,11 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         negative=negative,
         weights=weights,
     )
+
+
+def _camel(word: str) -> bool:
+    """"iPhone", "eBay": a brand written in lower case first is still a name."""
+    return word[:1].islower() and any(ch.isupper() for ch in word[1:])
 
 
 _NAME_JOINERS = frozenset("of the and & de del du la le von van".split())

@@ -70,6 +70,20 @@ def names_context(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: froze
     return frozenset(out)
 
 
+def heads_named(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, context: frozenset[str],
+                title_terms: frozenset[str] = frozenset()) -> bool:
+    """The question's names are there as names: most of their words, or each head written with a capital.
+
+    "Valhalla was released …" names Assassin's Creed Valhalla; "the final medal count" of the 2018
+    Winter Olympics does not name the World Cup Final.
+    """
+    if not question.name_heads or 2 * len(question.entities & context) > len(question.entities):
+        return True
+    capital = {term(t.text) for o in analysis.sentences if o.paragraph == s.paragraph
+               for t in o.tokens if t.is_capitalized}
+    return question.name_heads <= capital | title_terms
+
+
 def paragraph_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
     """Terms of the sentence's whole paragraph."""
     return analysis.paragraph_terms[s.paragraph]

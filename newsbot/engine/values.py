@@ -10,6 +10,7 @@ the same but for that value ("… in Tampa, Florida" / "… in Glendale, Arizona
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -46,6 +47,7 @@ _NOT_VALUES = frozenset(
     august september october november december""".split()
 )
 PARALLEL_RATIO = 0.6
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _APPOSITION = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,2}")
 _VERBISH = frozenset("said told won beat met led ran took made gave saw wrote hit became left sent".split())
 
@@ -91,10 +93,16 @@ def same(a: Value, b: Value) -> bool:
     return a.key == b.key
 
 
-def parallel_conflict(question: Question, s1: SentenceInfo, s2: SentenceInfo) -> tuple[Value, Value] | None:
-    """If ``s1`` and ``s2`` say the same thing but for one value, return the two values."""
-    w1 = [t.text.lower() for t in s1.tokens]
-    w2 = [t.text.lower() for t in s2.tokens]
+def parallel_conflict(
+    question: Question, s1: SentenceInfo, s2: SentenceInfo, lead1: Sequence[str] = (), lead2: Sequence[str] = ()
+) -> tuple[Value, Value] | None:
+    """If ``s1`` and ``s2`` say the same thing but for one value, return the two values.
+
+    ``lead1`` and ``lead2`` are the words before each sentence in its paragraph: a short
+    statement ("Release date. December 1, 2017") is compared together with what leads up to it.
+    """
+    w1 = [*lead1, *(t.text.lower() for t in s1.tokens)]
+    w2 = [*lead2, *(t.text.lower() for t in s2.tokens)]
     matcher = SequenceMatcher(a=w1, b=w2, autojunk=False)
     if matcher.ratio() < PARALLEL_RATIO:
         return None
@@ -102,8 +110,8 @@ def parallel_conflict(question: Question, s1: SentenceInfo, s2: SentenceInfo) ->
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        a = _in_span(v1s, s1, i1, i2)
-        b = _in_span(v2s, s2, j1, j2)
+        a = _in_span(v1s, s1, i1 - len(lead1), i2 - len(lead1))
+        b = _in_span(v2s, s2, j1 - len(lead2), j2 - len(lead2))
         if a and b and not same(a, b):
             return a, b
     return None
@@ -141,10 +149,27 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
                 and not _list_break(s, v, verbs):
             slotted.append(v)
     if question.answer_type == "person":
+        values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
+        slotted = [v for v in slotted if v in values] or _clause_subject(s, values, focus)
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
+
+
+def _clause_subject(s: SentenceInfo, values: list[Value], focus: list[int]) -> list[Value]:
+    """"Novak Djokovic has clinched the year-end No. 1": the one name that opens the clause the focus is in."""
+    if not focus or not values:
+        return []
+    first = values[0]
+    at = token_index(s, first.start)
+    opens = at == 0 or at == 1 and s.tokens[0].text.endswith(("'s", "’s"))  # "Australia's Ashleigh Barty"
+    end = token_index(s, first.end - 1) if first.end > first.start else at
+    between = s.text[first.end - s.start : s.tokens[focus[0]].start - s.start]
+    if not opens or focus[0] <= end or any(v.start < s.tokens[focus[0]].start for v in values[1:]) \
+            or any(mark in between for mark in ",;:|·"):
+        return []
+    return [first]
 
 
 def _apposed(question: Question, s: SentenceInfo, v: Value, values: list[Value]) -> Value:
@@ -192,6 +217,7 @@ def _token_distance(s: SentenceInfo, v: Value, anchors: list[int]) -> int:
 
 
 def _in_span(values: list[Value], s: SentenceInfo, lo: int, hi: int) -> Value | None:
+    lo = max(lo, 0)
     if lo >= len(s.tokens) or hi <= lo:
         return None
     start, end = s.tokens[lo].start, s.tokens[hi - 1].end
