@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     )
 
     # --- retrieval -------------------------------------------------------
-    top_k: int = Field(default=10, ge=1, le=50, description="Passages handed to the answer engine.")
+    top_k: int = Field(default=30, ge=1, le=50, description="Passages the answer engine reads (best first).")
     chunk_size: int = Field(default=600, ge=100)
     chunk_overlap: int = Field(default=120, ge=0)
 
@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_temperature: float = 0.0
     llm_max_retries: int = 2
+    llm_passages: int = Field(
+        default=10, ge=1, le=50,
+        description="Of the top_k passages, how many (best first) an LLM prompt holds; the extractive engine "
+                    "reads them all.",
+    )
     llm_max_tokens: int | None = Field(
         default=None, ge=1,
         description="Cap on the reply's tokens; unset = 800 for chat models, the server's own limit for reasoning "

@@ -19,25 +19,17 @@ _STEMMER = Stemmer.Stemmer("english")
 
 #: Words that never carry the content of a question or a claim.
 STOPWORDS: frozenset[str] = frozenset(
-    """a an the and or but if then than so of to in on at by for with from into onto over under about
-    as is are was were be been being am do does did done doing have has had having will would shall
-    should can could may might must it its it's this that these those there here what which who whom
-    whose when where why how i me my we us our you your he him his she her they them their one ones
-    also just only very too more most much many some any each every all both either such own same
-    other another up down out off again further once s t de la le du del der von van da
-    said says say told tell according reported report yes true false really actually ever
-    is it true that whether""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "then", "than", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "doing", "have", "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "it", "its", "it's", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "one", "ones", "also", "just", "only", "very", "too", "more", "most", "much", "many", "some", "any", "each", "every", "all", "both", "either", "such", "own", "same", "other", "another", "up", "down", "out", "off", "again", "further", "once", "s", "t", "de", "la", "le", "du", "del", "der", "von", "van", "da", "said", "says", "say", "told", "tell", "according", "reported", "report", "yes", "true", "false", "really", "actually", "ever", "is", "it", "true", "that", "whether"]
 )
 
 #: Words that negate the predicate they precede.
 NEGATIONS: frozenset[str] = frozenset(
-    "not no never nothing neither nor none nobody without cannot refused refuses refuse".split()
+    ["not", "no", "never", "nothing", "neither", "nor", "none", "nobody", "without", "cannot", "refused", "refuses", "refuse"]
 )
 
 #: Verbs and nouns that report a denial of a claim made elsewhere.
 DENIALS: frozenset[str] = frozenset(
-    """deny denies denied denying denial dismiss dismissed dismisses rejected rejects reject refute
-    refuted refutes untrue false fabricated fabrication debunked retracted retract retraction""".split()
+    ["deny", "denies", "denied", "denying", "denial", "dismiss", "dismissed", "dismisses", "rejected", "rejects", "reject", "refute", "refuted", "refutes", "untrue", "false", "fabricated", "fabrication", "debunked", "retracted", "retract", "retraction"]
 )
 
 #: Irregular forms mapped to one lemma before stemming.
@@ -57,6 +49,11 @@ _IRREGULAR: dict[str, str] = {
     "ladies": "women", "lady": "woman", "ladies'": "women", "female": "women", "male": "men",
     "killed": "kill", "died": "die", "dead": "die", "death": "die",
     "movie": "film", "movies": "film", "films": "film",
+    "presidential": "president", "parliamentary": "parliament", "electoral": "election",
+    "french": "france", "german": "germany", "british": "britain", "russian": "russia", "ukrainian": "ukraine",
+    "belarusian": "belarus", "chinese": "china", "japanese": "japan", "italian": "italy", "spanish": "spain",
+    "polish": "poland", "american": "america", "canadian": "canada", "australian": "australia",
+    "indian": "india", "brazilian": "brazil", "mexican": "mexico", "turkish": "turkey", "israeli": "israel",
     "first-quarter": "q1", "second-quarter": "q2", "third-quarter": "q3", "fourth-quarter": "q4",
 }
 
@@ -68,10 +65,11 @@ _IMPLIED: dict[str, tuple[str, ...]] = {
     "uefa": ("football", "soccer"), "nwsl": ("women", "soccer"), "ufc": ("mma",),
 }
 
-_CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
-    "seventeen eighteen nineteen twenty".split()
-_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth " \
-    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+#: Words whose use says what a sentence is about: "voters chose …" is an election.
+_IMPLIED_BY_WORD: dict[str, tuple[str, ...]] = {"voters": ("election",), "electorate": ("election",)}
+
+_CARDINALS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
 #: Number words as the digits they stand for (cardinals from two, so "one of" stays a word).
 NUMBER_WORDS: dict[str, str] = {
     **{w: str(i) for i, w in enumerate(_CARDINALS, 1) if i > 1},
@@ -90,8 +88,7 @@ _TRAILING_ATTRIBUTION_RE = re.compile(
     rf"\s*(?:[A-Z][\w’'.\-]*\s+){{1,4}}(?:{_SPEECH_VERBS})\b[^.!?\n]{{0,40}}[.!?]"
 )
 _ABBREV = frozenset(
-    """mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep pres no vs etc inc ltd co corp jan feb
-    mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig"]
 )
 
 
@@ -129,8 +126,7 @@ def term(word: str) -> str:
     w = word.lower().replace("’", "'").strip(".")
     if word.isupper() and "." in w:  # U.S. -> us, U.K. -> uk
         w = w.replace(".", "")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     w = w.strip("'")
     if w in NUMBER_WORDS:  # "eleventh season" meets "Season 11"
         return NUMBER_WORDS[w]
@@ -144,11 +140,11 @@ def term(word: str) -> str:
 
 
 def terms_of(toks: list[Token] | tuple[Token, ...]) -> frozenset[str]:
-    """The terms of ``toks``, plus what a body's name implies ("WTA" adds women and tennis)."""
+    """The terms of ``toks``, plus what a body's name or a telling word implies ("WTA": women, tennis)."""
     out = {term(t.text) for t in toks}
     for t in toks:
         word = re.sub(r"[’']s$", "", t.text)
-        implied = _IMPLIED.get(word.lower()) if word.isupper() else None
+        implied = _IMPLIED.get(word.lower()) if word.isupper() else _IMPLIED_BY_WORD.get(word.lower())
         if implied:
             out.update(term(w) for w in implied)
     return frozenset(out)
@@ -164,8 +160,7 @@ def is_stopword(word: str) -> bool:
     if len(word) > 1 and word.replace(".", "").isupper():  # US, U.S., NFL are names, not pronouns
         return False
     w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     return w in STOPWORDS
 
 
@@ -232,9 +227,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREV
 
 
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+#: Month names and their abbreviations, lower case.
+MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 
 
@@ -247,7 +242,7 @@ def _is_field_label(text: str, start: int, dot: int, nxt: int) -> bool:
         return False
     following = text[nxt : nxt + 12].split()
     first = following[0].strip(",.").lower() if following else ""
-    return first[:1].isdigit() or first in _MONTHS
+    return first[:1].isdigit() or first in MONTHS
 
 
 def _inside_short_single_quote(text: str, start: int, pos: int, match_end: int) -> bool:

@@ -134,3 +134,12 @@ def test_the_headline_says_what_the_game_of_an_opening_sentence_is() -> None:
     untitled = article("The game was launched on May 15, 2012. Console versions came out the following year.",
                        title="A look back")
     assert compose("When was Diablo 3 released?", evidence(untitled)).verdict is Verdict.NOT_FOUND
+
+
+def test_a_thing_that_only_mentions_the_game_gives_its_own_date() -> None:
+    album = ("A second soundtrack album featuring the remastered tracks used in Star Quest: Definitive Edition "
+             "was released on 2 August 2023.")
+    assert _ask("When was Star Quest Definitive Edition released?", album).verdict is Verdict.NOT_FOUND
+    game = "Star Quest: Definitive Edition was released on May 29, 2020 for the Nintendo Switch."
+    answer = _ask("When was Star Quest Definitive Edition released?", album, game)
+    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"May 29, 2020"}

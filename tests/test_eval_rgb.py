@@ -9,9 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from newsbot.cli import cli
-from newsbot.evaluation.corpus import Record
+from newsbot.evaluation.corpus import Record, read_rgb
 from newsbot.evaluation.measure import percentiles
-from newsbot.evaluation.rgb import conflict_detected, evaluate, exact_citations, retrieval_scores
+from newsbot.evaluation.rgb import (
+    answering_documents,
+    conflict_detected,
+    evaluate,
+    exact_citations,
+    retrieval_scores,
+)
 from newsbot.models import Answer, Article, Citation, Verdict
 from newsbot.settings import Settings
 from tests.test_eval_corpus import RGB_DEV, SAMPLE, write_sample
@@ -126,3 +132,20 @@ def test_eval_rgb_limit_runs_on_the_dev_file(tmp_path: Path) -> None:
 def test_eval_rgb_refuses_a_missing_data_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "rgb", "--data", str(tmp_path / "absent.jsonl")])
     assert result.exit_code == 2 and "absent.jsonl" in result.output
+
+
+def _twin(rid: int, query: str, wording: str) -> dict:
+    return {"id": rid, "query": query, "answer": [["May 1 2015", "May 1, 2015"]], "fakeanswer": "June 2, 2016",
+            "positive": [wording.format("May 1, 2015")], "positive_wrong": [wording.format("June 2, 2016")],
+            "negative": [f"Star Quest is a role-playing game; review number {rid} says little about its history."]}
+
+
+def test_abstention_leaves_out_the_passages_of_every_record_asking_the_same_question(tmp_path: Path) -> None:
+    twins = [_twin(0, "When was Star Quest released?", "Star Quest was released on {} for consoles."),
+             _twin(1, "when was star quest  released?", "The studio released Star Quest on {}, it said.")]
+    assert answering_documents(read_rgb(write_sample(tmp_path, twins))[0])[0] == \
+        answering_documents(read_rgb(write_sample(tmp_path, twins))[0])[1]
+    for mode in ("filtered", "rebuilt"):
+        run = evaluate(write_sample(tmp_path, twins), settings=Settings(_env_file=None), abstention=mode)
+        assert [r["conflict_detected"] for r in run["records"]] == [True, True]
+        assert [r["abstained"] for r in run["records"]] == [True, True], mode

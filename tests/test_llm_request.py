@@ -16,6 +16,7 @@ from newsbot.llm import compose_llm, stream_llm
 from newsbot.settings import Settings
 from tests.llm_servers import ScriptedServer, answer_json, answers, streams
 from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, ZEL, settings_for
+from tests.llm_servers.replies import passages_sent
 
 SIDES = [("supports", "Zelensky", ZEL), ("refutes", "Eismont", EIS)]
 REASONING = ["o1", "o1-mini", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5.1", "openai/o3-mini", "O3"]
@@ -77,3 +78,13 @@ async def test_a_streamed_request_follows_the_same_rules(server: ScriptedServer)
 def test_a_cap_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="llm_max_tokens"):
         Settings(llm_max_tokens=0)
+
+
+def test_the_prompt_holds_only_the_best_llm_passages_while_the_engine_reads_them_all(server: ScriptedServer) -> None:
+    server.reply = answers([("supports", "Zelensky", ZEL)])  # the denial sits in passage 3, not sent
+    answer = compose_llm(QUESTION, EVIDENCE, settings(server, "gpt-4o-mini", llm_passages=2))
+    sent = passages_sent(server.requests[-1])
+    assert len(sent) == 2 and not any(EIS[:40] in block for block in sent)
+    assert answer.mode == "llm"
+    assert {s.stance.value for s in answer.sides} == {"supports", "refutes"}  # the engine's denial is lent
+    assert any(c.quote == EIS or EIS in c.quote for c in answer.citations)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
+from newsbot.text import MONTHS, Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled
@@ -159,6 +159,9 @@ def _name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
         if not tok.is_capitalized or tok.text.lower().rstrip(":") in _NOT_NAMES and _run_len(text, toks, i) == 1:
             i += 1
             continue
+        if tok.text.lower().rstrip(".") in MONTHS and i + 1 < len(toks) and toks[i + 1].text[:1].isdigit():
+            i += 1
+            continue  # "May 1, 2015" is a date, not someone called May
         j = i
         while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in (" ", "-") and (
             toks[j + 1].is_capitalized or toks[j + 1].text in _NAME_CONNECTORS and j + 2 < len(toks)

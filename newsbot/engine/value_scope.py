@@ -4,8 +4,9 @@ A sentence can name the question's subject and still give a value that
 belongs to something else: another year in a results list ("2021, Medvedev ;
 2020, Thiem"), a sequel or spin-off ("Spider-Man 2", "Ocarina of Time
 Re-Arranged Album"), another fragment of a snippet joined by an ellipsis
-("… on Saturday ... since 2018, …"), another item of a list, or the question's own number read as a
-value ("Chronicles 2" -> "released on 2 August 2023").
+("… on Saturday ... since 2018, …"), another item of a list, the question's own number read as a
+value ("Chronicles 2" -> "released on 2 August 2023"), or a thing that only mentions the asked one
+("A soundtrack album featuring tracks used in Xenoblade Chronicles … was released on …").
 """
 
 from __future__ import annotations
@@ -21,19 +22,18 @@ YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _ELLIPSIS_RE = re.compile(r"\s(?:\.\.\.|…)\s")
 _LIST_RE = re.compile(r"\s[·|;]\s")
 _CALENDAR = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 )
 
 #: Words after a name that leave it the same thing ("OpenAI Inc").
-_SAME_THING = frozenset("inc ltd llc corp co plc gmbh ag sa group holdings".split())
+_SAME_THING = frozenset(["inc", "ltd", "llc", "corp", "co", "plc", "gmbh", "ag", "sa", "group", "holdings"])
 
 
 def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:
     """True unless the value at ``start:end`` (article offsets) plainly belongs to something else."""
     return not (_belongs_to_other_year(question, s, start, end) or _swallows_asked_number(question, s, start, end, kind)
                 or _other_fragment(question, s, start) or _other_list_item(question, s, start)
-                or _names_another_thing(question, s, start, end))
+                or _names_another_thing(question, s, start, end) or _said_of_another_thing(question, s, start))
 
 
 def token_index(s: SentenceInfo, pos: int) -> int:
@@ -133,3 +133,21 @@ def _names_another_thing(question: Question, s: SentenceInfo, start: int, end: i
 def _gap(s: SentenceInfo, i: int, j: int) -> str:
     """The text between tokens ``i`` and ``j`` of ``s``."""
     return s.text[s.tokens[i].end - s.start : s.tokens[j].start - s.start]
+
+
+_AUXILIARIES = frozenset(["was", "were", "is", "are", "be", "been", "has", "have", "had", "will"])
+_EMBEDDING = frozenset(["in", "of", "from", "for", "featuring", "used", "based", "on", "to", "about", "with"])
+
+
+def _said_of_another_thing(question: Question, s: SentenceInfo, start: int) -> bool:
+    """The subject is a common noun ("A second soundtrack album") that names the asked thing only inside a
+    modifier ("featuring tracks used in Xenoblade Chronicles"): the value is that other thing's."""
+    at = token_index(s, start)
+    verb = next((i for i in range(at - 1, 0, -1) if term(s.tokens[i].text) == question.focus), None)
+    if verb is None or s.tokens[verb - 1].text.lower() not in _AUXILIARIES or verb < 3:
+        return False
+    subject = s.tokens[: verb - 1]
+    if subject[0].text.lower() not in ("a", "an", "the") or not subject[1].text[:1].islower():
+        return False
+    heads = [i for i, t in enumerate(subject) if term(t.text) in question.name_heads]
+    return bool(heads) and any(t.text.lower() in _EMBEDDING for t in subject[2 : heads[0]])

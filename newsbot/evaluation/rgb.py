@@ -13,11 +13,13 @@ Per record, and as shares over all records:
   ``article.text[start:end]`` of the stored passage it names — must be 1.0;
 - ``recall@5``/``recall@10``: the share of the record's ``positive`` and
   ``positive_wrong`` documents among the first 5/10 distinct documents
-  retrieved (``NewsService.retrieve(q, k=DEEP)``); ``mrr@10``: 1/rank of the
+  retrieved (``NewsService.retrieve(q, k=DEEP)``, deeper for a large top_k); ``mrr@10``: 1/rank of the
   first of them in those 10 (0 if none);
 - ``abstention`` (RGB's negative rejection): the share of ``not_found``
   answers when the record's positive and positive_wrong documents are not in
-  the corpus.
+  the corpus — nor those of any other record asking the very same question
+  (ids 22 and 46 both ask "When was Xenoblade Chronicles 2 released?"; each
+  one's true passages answer the other).
 
 The abstention corpus, two ways (``--abstention``):
 
@@ -27,8 +29,8 @@ The abstention corpus, two ways (``--abstention``):
   retriever's statistics: the dense ranking of the remaining passages is the
   same, BM25's IDF differs by the removed passages, and rank fusion sees the
   remaining passages' ranks shifted by the removed ones above them. ``DEEP``
-  exceeds ``top_k`` plus the most documents any record removes (18), so the
-  filtered list is never short.
+  exceeds ``top_k`` plus the most documents any record removes (:data:`MAX_LEFT_OUT`), so
+  the filtered list is never short.
 - ``rebuilt``: really sync the corpus without the record's documents before
   asking (unchanged passages keep their vectors, so about a second a record).
   It measures the same thing exactly and checks the shortcut.
@@ -47,8 +49,10 @@ from newsbot.models import Answer, Article, Evidence, Verdict
 from newsbot.service import NewsService, clean_question
 from newsbot.settings import Settings
 
-#: Passages retrieved for recall@10, MRR@10 and the filtered abstention pass.
+#: Passages retrieved for recall@10, MRR@10 and the filtered abstention pass (more when top_k needs it).
 DEEP = 40
+#: The most documents the abstention pass leaves out for one record (two records' true and false passages).
+MAX_LEFT_OUT = 20
 METRICS = ("conflict_detected", "true_answer_cited", "citation_precision", "recall@5", "recall@10", "mrr@10",
            "abstention")
 Abstention = Literal["filtered", "rebuilt"]
@@ -141,29 +145,40 @@ def evaluate(data: Path, *, limit: int | None = None, settings: Settings | None 
         try:
             service.ingest([write_corpus(docs, cfg.corpus_dir)], prune=True, actor="eval rgb")
             asked: list[tuple[Record, Answer, list[Evidence]]] = []
+            deep_k = max(DEEP, cfg.top_k + MAX_LEFT_OUT)
+            left_out = answering_documents(records)
             for i, rec in enumerate(records, 1):
-                asked.append((rec, service.ask(rec.query, mode="extractive"), service.retrieve(rec.query, k=DEEP)))
+                asked.append((rec, service.ask(rec.query, mode="extractive"), service.retrieve(rec.query, k=deep_k)))
                 if progress:
                     progress("questions", i, len(records))
             article = service.store.article
             if abstention == "filtered":
                 abstained = [compose(clean_question(rec.query),
-                                     [ev for ev in deep if ev.article.id not in rec.relevant][: cfg.top_k])
+                                     [ev for ev in deep if ev.article.id not in left_out[rec.id]][: cfg.top_k])
                              for rec, _, deep in asked]
             else:
-                abstained = _rebuilt_abstention(service, records, docs, cfg, progress)
+                abstained = _rebuilt_abstention(service, records, docs, cfg, left_out, progress)
             rows = [score_record(rec, answer, ranked_documents(deep), absent, article)
                     for (rec, answer, deep), absent in zip(asked, abstained, strict=True)]
         finally:
             service.close()
     return {"summary": summarize(rows, len(docs)), "records": rows,
-            "settings": {"embedding_backend": cfg.embedding_backend, "top_k": cfg.top_k, "deep": DEEP,
+            "settings": {"embedding_backend": cfg.embedding_backend, "top_k": cfg.top_k, "deep": deep_k,
                          "chunk_size": cfg.chunk_size, "chunk_overlap": cfg.chunk_overlap, "abstention": abstention,
                          "data": str(data), "limit": limit}}
 
 
+def answering_documents(records: list[Record]) -> dict[int, set[str]]:
+    """Per record id, the documents that answer its question: its own true and false passages and those
+    of every record asking the same question (compared in lower case, spaces collapsed)."""
+    by_question: dict[str, set[str]] = {}
+    for rec in records:
+        by_question.setdefault(" ".join(rec.query.lower().split()), set()).update(rec.relevant)
+    return {rec.id: by_question[" ".join(rec.query.lower().split())] for rec in records}
+
+
 def _rebuilt_abstention(service: NewsService, records: list[Record], docs: dict[str, str], cfg: Settings,
-                        progress: Progress | None) -> list[Answer]:
+                        left_out: dict[int, set[str]], progress: Progress | None) -> list[Answer]:
     """Each record asked of the corpus really synced without its true and contradicting documents.
 
     The full corpus is synced back at the end, so the caller checks every citation
@@ -171,7 +186,7 @@ def _rebuilt_abstention(service: NewsService, records: list[Record], docs: dict[
     """
     out = []
     for i, rec in enumerate(records, 1):
-        kept = {did: text for did, text in docs.items() if did not in rec.relevant}
+        kept = {did: text for did, text in docs.items() if did not in left_out[rec.id]}
         service.ingest([write_corpus(kept, cfg.corpus_dir)], prune=True, actor="eval rgb abstention")
         out.append(service.ask(rec.query, mode="extractive"))
         if progress:

@@ -4,7 +4,8 @@ The extractive answer is always composed first: it decides whether the
 evidence is relevant at all (``not_found`` abstains without asking the model,
 which would otherwise find something to cite in any passage), it lends its
 sides to a one-sided model answer, and it is what users get, with a one-line
-note, when the model fails in any way. No model or HTTP failure raises.
+note, when the model fails in any way. No model or HTTP failure raises. The
+engine reads all ``top_k`` passages; the prompt holds the best ``llm_passages``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def compose_llm(question: str, evidence: Sequence[Evidence], settings: Settings)
     extractive = compose(question, evidence)
     if extractive.verdict is Verdict.NOT_FOUND or not evidence:
         return extractive
+    evidence = evidence[: settings.llm_passages]  # the engine read them all; the prompt holds the best
     prompt = _prompt(settings)
     if isinstance(prompt, str):
         return fallback(extractive, evidence, prompt, None)
@@ -53,6 +55,7 @@ async def stream_llm(question: str, evidence: Sequence[Evidence], settings: Sett
     if extractive.verdict is Verdict.NOT_FOUND or not evidence:
         yield extractive
         return
+    evidence = evidence[: settings.llm_passages]
     prompt = _prompt(settings)
     if isinstance(prompt, str):
         yield fallback(extractive, evidence, prompt, None)
