@@ -16,9 +16,10 @@ from newsbot.evaluation.rgb import (
     conflict_detected,
     evaluate,
     exact_citations,
+    only_true_values,
     retrieval_scores,
 )
-from newsbot.models import Answer, Article, Citation, Verdict
+from newsbot.models import Answer, Article, Citation, Side, Stance, Verdict
 from newsbot.settings import Settings
 from tests.test_eval_corpus import RGB_DEV, SAMPLE, write_sample
 
@@ -149,3 +150,17 @@ def test_abstention_leaves_out_the_passages_of_every_record_asking_the_same_ques
         run = evaluate(write_sample(tmp_path, twins), settings=Settings(_env_file=None), abstention=mode)
         assert [r["conflict_detected"] for r in run["records"]] == [True, True]
         assert [r["abstained"] for r in run["records"]] == [True, True], mode
+
+
+def test_an_answer_counts_as_true_only_when_each_value_is_a_form_of_the_true_answer() -> None:
+    rec = Record(0, "When was Diablo 3 released?", ["May 15 2012", "May 15, 2012"], ["May 1, 2002"])
+
+    def given(*values: str) -> Answer:
+        sides = [Side(stance=Stance.SUPPORTS, text=v, answer=v) for v in values]
+        return Answer(question=rec.query, verdict=Verdict.SUPPORTED, summary="s", sides=sides)
+
+    assert only_true_values(rec, Answer(question=rec.query, verdict=Verdict.NOT_FOUND, summary="s"))
+    assert only_true_values(rec, given("May 2012")) and only_true_values(rec, given("2012", "May 15 of 2012"))
+    assert not only_true_values(rec, given("2 August 2023"))
+    assert not only_true_values(rec, given("May 2012", "May 1, 2002")), "a false side spoils the answer"
+    assert not only_true_values(rec, given()), "an answer with no value is not the true one"

@@ -19,7 +19,12 @@ Per record, and as shares over all records:
   answers when the record's positive and positive_wrong documents are not in
   the corpus — nor those of any other record asking the very same question
   (ids 22 and 46 both ask "When was Xenoblade Chronicles 2 released?"; each
-  one's true passages answer the other).
+  one's true passages answer the other);
+- ``abstention_or_true_answer``: the share where that pass abstains or gives
+  only the true answer or a coarser form of it (:func:`only_true_values`).
+  RGB's ``negative`` passages sometimes state the answer ("released May
+  2012", "founded in 2015"); answering from them is right, not a failure to
+  abstain, and this share tells those apart from wrong answers.
 
 The abstention corpus, two ways (``--abstention``):
 
@@ -38,6 +43,7 @@ The abstention corpus, two ways (``--abstention``):
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,8 +60,10 @@ DEEP = 40
 #: The most documents the abstention pass leaves out for one record (two records' true and false passages).
 MAX_LEFT_OUT = 20
 METRICS = ("conflict_detected", "true_answer_cited", "citation_precision", "recall@5", "recall@10", "mrr@10",
-           "abstention")
+           "abstention", "abstention_or_true_answer")
 Abstention = Literal["filtered", "rebuilt"]
+_WORD_RE = re.compile(r"\w+")
+_FILLER = frozenset({"of", "the", "on", "in"})
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,6 +92,21 @@ def conflict_detected(rec: Record, answer: Answer) -> bool:
     return any(t != f for t in true for f in false)
 
 
+def only_true_values(rec: Record, answer: Answer) -> bool:
+    """Abstained, or every value the answer gives is the true answer or a coarser form of it.
+
+    A value is a form of the true answer when each of its words is a word of one
+    accepted spelling ("May 2012" and "2012" of "May 15 2012"; "November 21 of
+    1998" of "November 21 1998"). A misspelt name ("Cristophe Gans") or a value
+    of another thing ("2 August 2023") is not.
+    """
+    if answer.verdict is Verdict.NOT_FOUND:
+        return True
+    values = [s.answer for s in answer.sides if s.answer]
+    truths = [set(_WORD_RE.findall(spelling.lower())) for spelling in rec.answers]
+    return bool(values) and all(any(set(_WORD_RE.findall(v.lower())) - _FILLER <= t for t in truths) for v in values)
+
+
 def exact_citations(answer: Answer, article: Callable[[str], Article | None]) -> int:
     """How many of the answer's citations quote exactly ``text[start:end]`` of the stored article they name."""
     exact = 0
@@ -109,6 +132,7 @@ def score_record(rec: Record, answer: Answer, ranked: list[str], abstained: Answ
         "top10": [rec.label(d) for d in ranked[:10]],
         "abstained": abstained.verdict is Verdict.NOT_FOUND,
         "abstention_verdict": abstained.verdict.value, "abstention_summary": abstained.summary,
+        "abstention_true_only": only_true_values(rec, abstained),
     }
 
 
@@ -125,6 +149,7 @@ def summarize(rows: list[dict], corpus_documents: int) -> dict:
         "recall@10": sum(r["recall@10"] for r in rows) / n,
         "mrr@10": sum(r["mrr@10"] for r in rows) / n,
         "abstention": sum(r["abstained"] for r in rows) / n,
+        "abstention_or_true_answer": sum(r["abstention_true_only"] for r in rows) / n,
         "corpus_documents": corpus_documents,
     }
 

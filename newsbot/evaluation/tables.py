@@ -15,6 +15,7 @@ _RGB_LABELS = {
     "recall@10": "recall@10",
     "mrr@10": "MRR@10",
     "abstention": "abstention (their passages left out -> not_found)",
+    "abstention_or_true_answer": "  abstained or gave only the true answer",
 }
 
 _BENCH_ROWS = (
