@@ -167,11 +167,14 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         return None
     chosen: dict[int, Value] = {}
     linked: set[tuple[int, int]] = set()
+    values = [extract(q, c.sentence) for c, _, _ in loose]  # once per sentence, not once per pair
+    leads = [_lead(c) for c, _, _ in loose]
     for a in range(len(loose)):
         for b in range(a + 1, len(loose)):
             if loose[a][0].evidence.article.id == loose[b][0].evidence.article.id:
                 continue
-            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence, _lead(loose[a][0]), _lead(loose[b][0]))
+            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence, leads[a], leads[b],
+                                     (values[a], values[b]))
             if pair is not None:
                 chosen.setdefault(a, pair[0])
                 chosen.setdefault(b, pair[1])
@@ -179,7 +182,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     # Strict: the sentence itself states every qualifier; then its one plain value counts on its own.
     for i, (c, _, strict) in enumerate(loose):
         if i not in chosen and strict:
-            v = confident(q, c.sentence, extract(q, c.sentence))
+            v = confident(q, c.sentence, values[i])
             if v is not None:
                 chosen[i] = v
     if not chosen:
