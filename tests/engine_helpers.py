@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from newsbot.models import Article, Chunk, Evidence
+from newsbot.engine import compose
+from newsbot.models import Answer, Article, Chunk, Evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "meduza-lukashenko-apology.md"
@@ -35,3 +36,13 @@ def evidence(*articles: Article, size: int = 600) -> list[Evidence]:
                           start=start, end=end)
             out.append(Evidence(chunk=chunk, article=art))
     return out
+
+
+def ask_texts(question: str, *texts: str) -> Answer:
+    """The engine's answer to ``question`` from one article per text (ids a0, a1, …), retrieved in order."""
+    return compose(question, evidence(*(article(t, id=f"a{i}") for i, t in enumerate(texts))))
+
+
+def side_values(answer: Answer) -> set[str]:
+    """The values the answer's sides give ("" for a side without one)."""
+    return {s.answer or "" for s in answer.sides}

@@ -6,19 +6,10 @@ and the values, so a change in reading that loses or invents a side fails here.
 
 from __future__ import annotations
 
-from newsbot.engine import compose
 from newsbot.engine.attribution import analyze_article
-from newsbot.models import Answer, Verdict
+from newsbot.models import Verdict
 from newsbot.text import sentence_spans, terms_of, tokens
-from tests.engine_helpers import article, evidence
-
-
-def _ask(question: str, *texts: str) -> Answer:
-    return compose(question, evidence(*(article(t, id=f"a{i}") for i, t in enumerate(texts))))
-
-
-def _answers(answer: Answer) -> set[str]:
-    return {s.answer or "" for s in answer.sides}
+from tests.engine_helpers import ask_texts, side_values
 
 
 def test_a_fact_box_label_stays_with_the_date_it_labels() -> None:
@@ -30,37 +21,37 @@ def test_a_fact_box_label_stays_with_the_date_it_labels() -> None:
 
 def test_two_copies_of_a_fact_box_that_differ_in_the_date_are_contested() -> None:
     page = "Digital. Star Quest™ 2. Digital. Star Quest™ 2 Expansion Pass Bundle ... Release date. {} ..."
-    answer = _ask("When was Star Quest 2 released?", page.format("December 1, 2017"), page.format("November 8, 2021"))
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"December 1, 2017", "November 8, 2021"}
+    answer = ask_texts("When was Star Quest 2 released?", page.format("December 1, 2017"), page.format("November 8, 2021"))
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"December 1, 2017", "November 8, 2021"}
 
 
 def test_a_tours_acronym_says_whose_ranking_it_is() -> None:
     assert {"women", "tenni"} <= terms_of(tokens("the WTA’s Year-End World No.1"))
     women = "Nov 16, 2020 ... Australia's {} finishes the year as the WTA Year-End World No.1 for the second year."
-    answer = _ask("What is women's year-end No 1 in tennis in 2020?",
+    answer = ask_texts("What is women's year-end No 1 in tennis in 2020?",
                   women.format("Ashleigh Barty"), women.format("Angelique Kerber"))
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Ashleigh Barty", "Angelique Kerber"}
-    assert _ask("What is men's year-end No 1 in tennis in 2020?", women.format("Ashleigh Barty")).verdict \
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"Ashleigh Barty", "Angelique Kerber"}
+    assert ask_texts("What is men's year-end No 1 in tennis in 2020?", women.format("Ashleigh Barty")).verdict \
         is Verdict.NOT_FOUND
 
 
 def test_who_holds_a_rank_is_the_person_opening_the_clause_not_the_ranking() -> None:
     men = "Nov 14, 2019 ... {} has clinched the year-end No. 1 ATP Ranking for a fifth time, at the Nitto ATP Finals."
-    answer = _ask("What is men's year-end No 1 in tennis in 2019?", men.format("Rafael Nadal"),
+    answer = ask_texts("What is men's year-end No 1 in tennis in 2019?", men.format("Rafael Nadal"),
                   men.format("Novak Djokovic"))
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Rafael Nadal", "Novak Djokovic"}
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"Rafael Nadal", "Novak Djokovic"}
 
 
 def test_voters_choosing_a_president_answer_who_won_the_election() -> None:
     text = "May 7, 2017 ... Voters in France chose {} to be their next president. See where the vote was strongest."
-    answer = _ask("Who won the French Presidential Election 2017?", text.format("Emmanuel Macron"),
+    answer = ask_texts("Who won the French Presidential Election 2017?", text.format("Emmanuel Macron"),
                   text.format("Marine Le Pen"))
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Emmanuel Macron", "Marine Le Pen"}
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"Emmanuel Macron", "Marine Le Pen"}
 
 
 def test_a_brand_written_lower_case_first_must_be_in_the_passage() -> None:
     text = "It was released in Japan on {}, the United States on November 23, 1998, Europe on December 11, 1998."
-    assert _ask("When does the iPhone 11 release?", text.format("November 21, 1998"),
+    assert ask_texts("When does the iPhone 11 release?", text.format("November 21, 1998"),
                 text.format("November 1, 2020")).verdict is Verdict.NOT_FOUND
 
 
@@ -71,5 +62,5 @@ def test_the_united_states_does_not_report_speech() -> None:
 
 def test_a_common_word_of_a_name_must_be_written_as_a_name() -> None:
     text = "After 19 days of competition at the 2018 Winter Olympics, {} came out on top of the final medal count."
-    assert _ask("Who won the World Cup Final in 2018?", text.format("Norway"),
+    assert ask_texts("Who won the World Cup Final in 2018?", text.format("Norway"),
                 text.format("Germany")).verdict is Verdict.NOT_FOUND

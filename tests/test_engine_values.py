@@ -3,121 +3,113 @@
 from __future__ import annotations
 
 from newsbot.engine import compose
-from newsbot.models import Answer, Verdict
-from tests.engine_helpers import article, evidence, seed_article
-
-
-def _ask(question: str, *texts: str) -> Answer:
-    return compose(question, evidence(*(article(t, id=f"a{i}") for i, t in enumerate(texts))))
-
-
-def _answers(answer: Answer) -> set[str]:
-    return {s.answer or "" for s in answer.sides}
+from newsbot.models import Verdict
+from tests.engine_helpers import article, ask_texts, evidence, seed_article, side_values
 
 
 def test_a_sequels_date_does_not_answer_for_the_original() -> None:
     sequel = "Sony has announced that Marvel's Spider-Man 2 will launch globally for PS5 on October 20, 2023."
-    assert _ask("When was Marvel's Spider-Man released?", sequel).verdict is Verdict.NOT_FOUND
+    assert ask_texts("When was Marvel's Spider-Man released?", sequel).verdict is Verdict.NOT_FOUND
     original = "Marvel's Spider-Man was released for the PlayStation 4 on September 7, 2018."
-    answer = _ask("When was Marvel's Spider-Man released?", sequel, original)
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"September 7, 2018"}
+    answer = ask_texts("When was Marvel's Spider-Man released?", sequel, original)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"September 7, 2018"}
 
 
 def test_an_album_named_after_the_game_does_not_give_the_games_date() -> None:
     album = "The Legend of Zelda: Ocarina of Time Re-Arranged Album was released on December 22nd, 1999 in Japan."
-    assert _ask("When was The Legend of Zelda: Ocarina of Time released?", album).verdict is Verdict.NOT_FOUND
+    assert ask_texts("When was The Legend of Zelda: Ocarina of Time released?", album).verdict is Verdict.NOT_FOUND
 
 
 def test_a_company_suffix_leaves_the_name_the_same_company() -> None:
-    answer = _ask("When was OpenAI founded?", "OpenAI Inc was founded in December 2015 by Elon Musk and Sam Altman.")
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"December 2015"}
+    answer = ask_texts("When was OpenAI founded?", "OpenAI Inc was founded in December 2015 by Elon Musk and Sam Altman.")
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"December 2015"}
 
 
 def test_the_questions_own_number_is_not_read_as_a_day() -> None:
     text = "A soundtrack album for Xenoblade Chronicles was released on 2 August 2023 by Nintendo."
-    assert _ask("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
+    assert ask_texts("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
 
 
 def test_the_asked_year_must_be_in_the_values_own_fragment_of_a_snippet() -> None:
     snippet = ("Elena Rybakina won the women's singles final at Wimbledon on Saturday ... since 2018, "
                "was the youngest women's finalist at Wimbledon since 2015 ...")
-    assert _ask("Who won the women's singles Wimbledon in 2018?", snippet).verdict is Verdict.NOT_FOUND
+    assert ask_texts("Who won the women's singles Wimbledon in 2018?", snippet).verdict is Verdict.NOT_FOUND
 
 
 def test_who_won_is_the_name_before_an_active_verb() -> None:
-    answer = _ask("Who won the Maxwell Award in 2019?",
+    answer = ask_texts("Who won the Maxwell Award in 2019?",
                   "In 2019 LSU quarterback Joe Burrow wins Camp, O'Brien, Maxwell awards at the ceremony.")
     assert answer.verdict is Verdict.SUPPORTED
-    assert all("Joe Burrow" in a and "Camp" not in a for a in _answers(answer))
+    assert all("Joe Burrow" in a and "Camp" not in a for a in side_values(answer))
 
 
 def test_a_kind_noun_in_the_question_need_not_be_in_the_passage() -> None:
-    answer = _ask("Who is the director of the Avatar movie?", "Avatar: Directed by James Cameron. With Sam Worthington.")
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"James Cameron"}
+    answer = ask_texts("Who is the director of the Avatar movie?", "Avatar: Directed by James Cameron. With Sam Worthington.")
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"James Cameron"}
 
 
 def test_a_label_list_does_not_make_its_heading_an_answer() -> None:
-    answer = _ask("Who is the director of the Avatar movie?", "Who's making Avatar: Crew List ; Director. See more.")
+    answer = ask_texts("Who is the director of the Avatar movie?", "Who's making Avatar: Crew List ; Director. See more.")
     assert answer.verdict is Verdict.NOT_FOUND
 
 
 def test_a_headline_capital_does_not_turn_a_verb_into_a_name() -> None:
-    answer = _ask("who won the french presidential election in 2017?",
+    answer = ask_texts("who won the french presidential election in 2017?",
                   "Headline: Macron Won The Vote.\n\nEmmanuel Macron won the French presidential election in 2017, "
                   "defeating Marine Le Pen.")
-    assert answer.verdict is Verdict.SUPPORTED and any("Macron" in a for a in _answers(answer))
+    assert answer.verdict is Verdict.SUPPORTED and any("Macron" in a for a in side_values(answer))
 
 
 def test_a_truncated_name_is_the_same_person() -> None:
-    answer = _ask("Who directed the Assassin's Creed film?",
+    answer = ask_texts("Who directed the Assassin's Creed film?",
                   "Assassin's Creed is the most daring film yet from the director Justin Kurze.",
                   "Assassin's Creed, the film, was directed by Justin Kurzel in 2016.")
     assert answer.verdict is Verdict.SUPPORTED and len(answer.sides) == 1
 
 
 def test_a_rank_question_asks_for_a_person() -> None:
-    answer = _ask("What is women's year-end No 1 in tennis in 2020?",
+    answer = ask_texts("What is women's year-end No 1 in tennis in 2020?",
                   "In 2020 Ashleigh Barty finished as the women's year-end No 1 in tennis for the second year.")
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"Ashleigh Barty"}
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Ashleigh Barty"}
 
 
-def test_the_date_nearest_the_asked_verb_answers() -> None:
-    answer = _ask("When was Diablo 3 released?", "Diablo 3 was announced in June 2008 and was released in May 2012.")
-    assert _answers(answer) == {"May 2012"}
+def test_the_date_nearest_the_asked_verbside_values() -> None:
+    answer = ask_texts("When was Diablo 3 released?", "Diablo 3 was announced in June 2008 and was released in May 2012.")
+    assert side_values(answer) == {"May 2012"}
 
 
 def test_a_day_of_a_year_written_with_of_is_a_full_date() -> None:
-    answer = _ask("When was Ocarina of Time released?", "Ocarina of Time was released on November 21 of 1998 in Japan.")
-    assert _answers(answer) == {"November 21 of 1998"}
+    answer = ask_texts("When was Ocarina of Time released?", "Ocarina of Time was released on November 21 of 1998 in Japan.")
+    assert side_values(answer) == {"November 21 of 1998"}
 
 
 def test_third_quarter_in_words_meets_q3() -> None:
-    answer = _ask("What was Tesla's revenue in Q3 2019?", "Tesla's third-quarter revenue for 2019 was $6.3 billion.")
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"$6.3 billion"}
+    answer = ask_texts("What was Tesla's revenue in Q3 2019?", "Tesla's third-quarter revenue for 2019 was $6.3 billion.")
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"$6.3 billion"}
 
 
 def test_a_title_shortened_from_the_front_still_names_it() -> None:
     a = "Nintendo has revealed that Breath of the Wild will release on March 3, 2017, alongside the Switch."
     b = "Nintendo has revealed that Breath of the Wild will release on March 13, 2019, alongside the Switch."
-    answer = _ask("When was The Legend of Zelda: Breath of the Wild released?", a, b)
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"March 3, 2017", "March 13, 2019"}
+    answer = ask_texts("When was The Legend of Zelda: Breath of the Wild released?", a, b)
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"March 3, 2017", "March 13, 2019"}
 
 
 def test_a_date_of_an_earlier_list_item_is_not_the_named_things() -> None:
     text = "Version 2.0.0 (Released September 13, 2018) · New title screen for Xenoblade Chronicles 2 · Fixes."
-    assert _ask("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
+    assert ask_texts("When was Xenoblade Chronicles 2 released?", text).verdict is Verdict.NOT_FOUND
 
 
-def test_a_heading_then_its_value_in_a_list_answers() -> None:
-    answer = _ask("Who was awarded the 2019 Nobel Prize in Literature?",
+def test_a_heading_then_its_value_in_a_listside_values() -> None:
+    answer = ask_texts("Who was awarded the 2019 Nobel Prize in Literature?",
                   "The Nobel Prize in Literature 2019 · Peter Handke · Nobel Prizes and laureates ...",
                   "The Nobel Prize in Literature 2019 · Olga Tokarczuk · Nobel Prizes and laureates ...")
-    assert answer.verdict is Verdict.CONTESTED and _answers(answer) == {"Peter Handke", "Olga Tokarczuk"}
+    assert answer.verdict is Verdict.CONTESTED and side_values(answer) == {"Peter Handke", "Olga Tokarczuk"}
 
 
 def test_a_name_described_by_another_name_is_the_person_asked_for() -> None:
     answer = compose("Who interviewed Zelensky?", evidence(seed_article()))
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"Lex Fridman"}  # not "U.S." of "U.S. podcaster"
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Lex Fridman"}  # not "U.S." of "U.S. podcaster"
 
 
 def test_who_is_a_named_person_quotes_what_the_sources_say_of_them() -> None:
@@ -130,7 +122,7 @@ def test_the_headline_says_what_the_game_of_an_opening_sentence_is() -> None:
     art = article("The game was launched on May 15, 2012. Console versions came out the following year.",
                   title="Diablo 3 turns ten: a look back")
     answer = compose("When was Diablo 3 released?", evidence(art))
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"May 15, 2012"}
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"May 15, 2012"}
     untitled = article("The game was launched on May 15, 2012. Console versions came out the following year.",
                        title="A look back")
     assert compose("When was Diablo 3 released?", evidence(untitled)).verdict is Verdict.NOT_FOUND
@@ -139,7 +131,7 @@ def test_the_headline_says_what_the_game_of_an_opening_sentence_is() -> None:
 def test_a_thing_that_only_mentions_the_game_gives_its_own_date() -> None:
     album = ("A second soundtrack album featuring the remastered tracks used in Star Quest: Definitive Edition "
              "was released on 2 August 2023.")
-    assert _ask("When was Star Quest Definitive Edition released?", album).verdict is Verdict.NOT_FOUND
+    assert ask_texts("When was Star Quest Definitive Edition released?", album).verdict is Verdict.NOT_FOUND
     game = "Star Quest: Definitive Edition was released on May 29, 2020 for the Nintendo Switch."
-    answer = _ask("When was Star Quest Definitive Edition released?", album, game)
-    assert answer.verdict is Verdict.SUPPORTED and _answers(answer) == {"May 29, 2020"}
+    answer = ask_texts("When was Star Quest Definitive Edition released?", album, game)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"May 29, 2020"}
