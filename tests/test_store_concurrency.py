@@ -15,7 +15,7 @@ from retrieval.generation import Generation
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore
 from tests.store_helpers import art as wire_article
-from tests.store_helpers import chunker
+from tests.store_helpers import check_while_reloading, chunker
 
 art = partial(wire_article, published="2024-01-01")
 
@@ -56,29 +56,15 @@ def test_searches_through_repeated_reloads_never_fail_nor_mix_generations(store:
     retriever = HybridRetriever(store, shared_onnx(), k=6, per_article=1)
     red, blue = {a.id for a in RED}, {a.id for a in BLUE}
     seen: list[str] = []
-    errors: list[BaseException] = []
-    stop = threading.Event()
 
     def search() -> None:
-        while not stop.is_set():
-            try:
-                ids = {e.article.id for e in retriever.search("What happened at the harbour talks?")}
-                dense = {c.article_id for c, _ in store.dense_search(shared_onnx().embed_query("harbour"), 6)}
-                assert ids <= red or ids <= blue, ids
-                assert dense <= red or dense <= blue, dense
-                seen.append("red" if ids <= red else "blue")
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-                return
+        ids = {e.article.id for e in retriever.search("What happened at the harbour talks?")}
+        dense = {c.article_id for c, _ in store.dense_search(shared_onnx().embed_query("harbour"), 6)}
+        assert ids <= red or ids <= blue, ids
+        assert dense <= red or dense <= blue, dense
+        seen.append("red" if ids <= red else "blue")
 
-    searchers = [threading.Thread(target=search) for _ in range(3)]
-    for t in searchers:
-        t.start()
-    for n in range(12):
-        store.sync(BLUE if n % 2 == 0 else RED, chunker=chunker)
-    stop.set()
-    for t in searchers:
-        t.join(30)
-    assert not errors, errors[0]
+    check_while_reloading(search, lambda n: store.sync(BLUE if n % 2 == 0 else RED, chunker=chunker),
+                          reloads=12, threads=3)
     assert {"red", "blue"} <= set(seen)
     assert Generation.names(store.client, "test") == {store.generation}

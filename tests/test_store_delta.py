@@ -17,7 +17,7 @@ from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore
 from retrieval.store_delta import Delta
 from tests.store_helpers import art as wire_article
-from tests.store_helpers import chunker
+from tests.store_helpers import check_while_reloading, chunker
 
 art = partial(wire_article, published="2024-01-01")
 
@@ -178,33 +178,19 @@ def test_searches_through_repeated_in_place_reloads_see_one_revision_at_a_time(s
                     art("f1", f"Ferry news {v}: the harbour ferry carried {v} hundred people.")] for v in ("7", "9")}
     store.sync([*MANY, *versions["7"]], chunker=chunker)
     retriever = HybridRetriever(store, shared_onnx(), k=8, per_article=1)
-    errors: list[BaseException] = []
     seen: set[str] = set()
-    stop = threading.Event()
+    vector = shared_onnx().embed_query("harbour ferry news")
 
     def search() -> None:
-        vector = shared_onnx().embed_query("harbour ferry news")
-        while not stop.is_set():
-            try:
-                dense = {c.article_id: c.text for c, _ in store.dense_search(vector, 10) if c.article_id in ("f0", "f1")}
-                texts = {e.article.id: e.article.text for e in retriever.search("harbour ferry news")
-                         if e.article.id in ("f0", "f1")}
-                for got in (dense, texts):
-                    assert len(got) == 2, got
-                    kinds = {v for v, arts in versions.items() for a in arts if got.get(a.id) == a.text}
-                    assert len(kinds) == 1 and all(got[a.id] == a.text for a in versions[kinds.pop()]), got
-                seen.add(texts["f0"])
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-                return
+        dense = {c.article_id: c.text for c, _ in store.dense_search(vector, 10) if c.article_id in ("f0", "f1")}
+        texts = {e.article.id: e.article.text for e in retriever.search("harbour ferry news")
+                 if e.article.id in ("f0", "f1")}
+        for got in (dense, texts):
+            assert len(got) == 2, got
+            kinds = {v for v, arts in versions.items() for a in arts if got.get(a.id) == a.text}
+            assert len(kinds) == 1 and all(got[a.id] == a.text for a in versions[kinds.pop()]), got
+        seen.add(texts["f0"])
 
-    searchers = [threading.Thread(target=search) for _ in range(2)]
-    for t in searchers:
-        t.start()
-    for n in range(6):
-        store.sync([*MANY, *versions["9" if n % 2 == 0 else "7"]], chunker=chunker)
-    stop.set()
-    for t in searchers:
-        t.join(30)
-    assert not errors, errors[0]
+    check_while_reloading(search, lambda n: store.sync([*MANY, *versions["9" if n % 2 == 0 else "7"]],
+                                                       chunker=chunker), reloads=6, threads=2)
     assert len(seen) == 2
