@@ -19,17 +19,25 @@ _STEMMER = Stemmer.Stemmer("english")
 
 #: Words that never carry the content of a question or a claim.
 STOPWORDS: frozenset[str] = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "then", "than", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "doing", "have", "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "it", "its", "it's", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "one", "ones", "also", "just", "only", "very", "too", "more", "most", "much", "many", "some", "any", "each", "every", "all", "both", "either", "such", "own", "same", "other", "another", "up", "down", "out", "off", "again", "further", "once", "s", "t", "de", "la", "le", "du", "del", "der", "von", "van", "da", "said", "says", "say", "told", "tell", "according", "reported", "report", "yes", "true", "false", "really", "actually", "ever", "is", "it", "true", "that", "whether"]
+    """a an the and or but if then than so of to in on at by for with from into onto over under about
+    as is are was were be been being am do does did done doing have has had having will would shall
+    should can could may might must it its it's this that these those there here what which who whom
+    whose when where why how i me my we us our you your he him his she her they them their one ones
+    also just only very too more most much many some any each every all both either such own same
+    other another up down out off again further once s t de la le du del der von van da
+    said says say told tell according reported report yes true false really actually ever
+    is it true that whether""".split()
 )
 
 #: Words that negate the predicate they precede.
 NEGATIONS: frozenset[str] = frozenset(
-    ["not", "no", "never", "nothing", "neither", "nor", "none", "nobody", "without", "cannot", "refused", "refuses", "refuse"]
+    "not no never nothing neither nor none nobody without cannot refused refuses refuse".split()
 )
 
 #: Verbs and nouns that report a denial of a claim made elsewhere.
 DENIALS: frozenset[str] = frozenset(
-    ["deny", "denies", "denied", "denying", "denial", "dismiss", "dismissed", "dismisses", "rejected", "rejects", "reject", "refute", "refuted", "refutes", "untrue", "false", "fabricated", "fabrication", "debunked", "retracted", "retract", "retraction"]
+    """deny denies denied denying denial dismiss dismissed dismisses rejected rejects reject refute
+    refuted refutes untrue false fabricated fabrication debunked retracted retract retraction""".split()
 )
 
 #: Irregular forms mapped to one lemma before stemming.
@@ -68,8 +76,10 @@ _IMPLIED: dict[str, tuple[str, ...]] = {
 #: Words whose use says what a sentence is about: "voters chose …" is an election.
 _IMPLIED_BY_WORD: dict[str, tuple[str, ...]] = {"voters": ("election",), "electorate": ("election",)}
 
-_CARDINALS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+_CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+    "seventeen eighteen nineteen twenty".split()
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth " \
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
 #: Number words as the digits they stand for (cardinals from two, so "one of" stays a word).
 NUMBER_WORDS: dict[str, str] = {
     **{w: str(i) for i, w in enumerate(_CARDINALS, 1) if i > 1},
@@ -88,7 +98,8 @@ _TRAILING_ATTRIBUTION_RE = re.compile(
     rf"\s*(?:[A-Z][\w’'.\-]*\s+){{1,4}}(?:{_SPEECH_VERBS})\b[^.!?\n]{{0,40}}[.!?]"
 )
 _ABBREV = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig"]
+    """mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep pres no vs etc inc ltd co corp jan feb
+    mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig""".split()
 )
 
 
@@ -229,7 +240,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 #: Month names and their abbreviations, lower case.
 MONTHS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
 
 

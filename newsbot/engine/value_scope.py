@@ -22,11 +22,12 @@ YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _ELLIPSIS_RE = re.compile(r"\s(?:\.\.\.|…)\s")
 _LIST_RE = re.compile(r"\s[·|;]\s")
 _CALENDAR = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
 )
 
 #: Words after a name that leave it the same thing ("OpenAI Inc").
-_SAME_THING = frozenset(["inc", "ltd", "llc", "corp", "co", "plc", "gmbh", "ag", "sa", "group", "holdings"])
+_SAME_THING = frozenset("inc ltd llc corp co plc gmbh ag sa group holdings".split())
 
 
 def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:
@@ -135,8 +136,8 @@ def _gap(s: SentenceInfo, i: int, j: int) -> str:
     return s.text[s.tokens[i].end - s.start : s.tokens[j].start - s.start]
 
 
-_AUXILIARIES = frozenset(["was", "were", "is", "are", "be", "been", "has", "have", "had", "will"])
-_EMBEDDING = frozenset(["in", "of", "from", "for", "featuring", "used", "based", "on", "to", "about", "with"])
+_AUXILIARIES = frozenset("was were is are be been has have had will".split())
+_EMBEDDING = frozenset("in of from for featuring used based on to about with".split())
 
 
 def _said_of_another_thing(question: Question, s: SentenceInfo, start: int) -> bool:
