@@ -173,8 +173,8 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         for b in range(a + 1, len(loose)):
             if loose[a][0].evidence.article.id == loose[b][0].evidence.article.id:
                 continue
-            pair = parallel_conflict(q, loose[a][0].sentence, loose[b][0].sentence, leads[a], leads[b],
-                                     (values[a], values[b]))
+            pair = parallel_conflict(loose[a][0].sentence, values[a], loose[b][0].sentence, values[b],
+                                     leads[a], leads[b])
             if pair is not None:
                 chosen.setdefault(a, pair[0])
                 chosen.setdefault(b, pair[1])

@@ -94,16 +94,15 @@ def same(a: Value, b: Value) -> bool:
 
 
 def parallel_conflict(
-    question: Question, s1: SentenceInfo, s2: SentenceInfo, lead1: Sequence[str] = (), lead2: Sequence[str] = (),
-    values: tuple[list[Value], list[Value]] | None = None,
+    s1: SentenceInfo, v1s: list[Value], s2: SentenceInfo, v2s: list[Value],
+    lead1: Sequence[str] = (), lead2: Sequence[str] = (),
 ) -> tuple[Value, Value] | None:
     """If ``s1`` and ``s2`` say the same thing but for one value, return the two values.
 
-    ``lead1`` and ``lead2`` are the words before each sentence in its paragraph: a short
-    statement ("Release date. December 1, 2017") is compared together with what leads up to it.
-    ``values`` are the two sentences' :func:`extract` results when the caller has them already.
+    ``v1s`` and ``v2s`` are the sentences' :func:`extract` values. ``lead1`` and ``lead2`` are the
+    words before each sentence in its paragraph: a short statement ("Release date. December 1, 2017")
+    is compared together with what leads up to it.
     """
-    v1s, v2s = values if values is not None else (extract(question, s1), extract(question, s2))
     if not any(not same(a, b) for a in v1s for b in v2s):
         return None  # no two values differ: whatever else differs, it is not a conflict over the answer
     w1 = [*lead1, *(t.text.lower() for t in s1.tokens)]
