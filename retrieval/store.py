@@ -24,19 +24,25 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
-import chromadb
-from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
+from retrieval.chroma_client import open_client
 from retrieval.embeddings import Embedder
 from retrieval.generation import Generation
 from retrieval.loaders import LoadFailure, content_hash
+from retrieval.reload_lease import ReloadLease
 from retrieval.store_build import build, checked, vectors
-from retrieval.store_delta import Delta, registry_meta, tidy, view_of
+from retrieval.store_delta import (
+    SERVER_GRACE,
+    Delta,
+    registry_meta,
+    retired_of,
+    tidy,
+    view_of,
+)
 from retrieval.store_types import (
     EmbeddingModelMismatch,
     IngestReport,
@@ -174,17 +180,24 @@ class CorpusStore:
         """Make the corpus hold ``articles`` (and, unless ``prune``, every other article it had).
 
         ``rebuild`` re-chunks and re-embeds everything into a new generation (after a model change).
-        Raises :class:`ReloadInProgress` if another sync is running in this process.
+        Raises :class:`ReloadInProgress` if another sync is running, in this process or in another
+        one on the same store (:mod:`retrieval.reload_lease`).
         """
         if not self._sync_lock.acquire(blocking=False):
             raise ReloadInProgress("A reload is already running; try again when it has finished.")
         try:
-            return self._sync(list(articles), list(failures), prune, actor, rebuild, progress, chunker)
+            lease = ReloadLease(self.client, self.prefix)
+            lease.acquire()
+            try:
+                return self._sync(list(articles), list(failures), prune, actor, rebuild, progress, chunker, lease)
+            finally:
+                lease.release()
         finally:
             self._sync_lock.release()
 
     def _sync(self, articles: list[Article], failures: list[LoadFailure], prune: bool, actor: str | None,
-              rebuild: bool, progress: Progress | None, chunker: Callable[[Article], list[Chunk]]) -> IngestReport:
+              rebuild: bool, progress: Progress | None, chunker: Callable[[Article], list[Chunk]],
+              lease: ReloadLease) -> IngestReport:
         started = time.perf_counter()
         self.refresh()
         with self._swap:
@@ -211,11 +224,11 @@ class CorpusStore:
         keep = {} if prune else {aid: a for aid, a in previous.items() if aid not in wanted}
         final = {**keep, **wanted}
         fresh = set(final) if rebuild else set(report.added + report.updated)
-        if live is not None:
-            tidy(live)  # rows of an interrupted reload, or replaced ones a server-mode reload left
+        grace = SERVER_GRACE if self.mode == "server" else 0.0  # other processes may read the old revision
+        carried = tidy(live, retired_of(meta), grace) if live is not None else []  # interrupted or replaced rows
         new_chunks = [checked(c, final[aid]) for aid in final if aid in fresh for c in chunker(final[aid])]
         delta = None if rebuild or live is None else Delta.plan(live, int(meta.get("churn", 0)), final, fresh,
-                                                                 new_chunks)
+                                                                 new_chunks, carried)
         source = None if rebuild else live
 
         def find() -> Callable[[Chunk], Any]:
@@ -231,7 +244,15 @@ class CorpusStore:
             except BaseException:
                 fresh_gen.drop()
                 raise
-        new_meta = registry_meta(gen.base, gen.view, churn, model=self.embedder.model_id,
+        if not lease.holds():  # broken as stale by another process (this one stalled): do not commit over it
+            if delta is not None:
+                delta.undo()
+            else:
+                gen.drop()
+            raise ReloadInProgress("This reload lost its lock to another process and was abandoned; "
+                                   "the corpus is unchanged. Try again when the other reload has finished.")
+        new_meta = registry_meta(gen.base, gen.view, churn, delta.retired(time.time()) if delta else [],
+                                 model=self.embedder.model_id,
                                  reload_at=datetime.now(UTC).isoformat(timespec="seconds"),
                                  reload_by=actor or "unknown")
         self._registry.modify(metadata=new_meta)  # the commit point
@@ -272,7 +293,7 @@ class CorpusStore:
         active = self._live.base if self._live else None
         seq = int(self._meta.get("seq", 0))
         if self._live is not None and self.mode == "embedded":  # a server's other clients may be mid-reload
-            tidy(self._live)
+            tidy(self._live, retired_of(self._meta))
         for name in Generation.names(self.client, self.prefix):
             number = Generation.number(name)
             if name == active or number is None or (self.mode == "server" and number >= seq):
@@ -284,19 +305,6 @@ class CorpusStore:
         """Nothing to flush: Chroma persists each write. Forget the live generation."""
         with self._swap:
             self._live = None
-
-
-def open_client(settings: Settings) -> tuple[chromadb.ClientAPI, str]:
-    """An embedded PersistentClient, or an HttpClient when a Chroma server URL is set."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                     ssl=url.scheme == "https", settings=chroma_settings)
-        return client, "server"
-    path = settings.data_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings), "embedded"
 
 
 __all__ = ["CorpusStore", "EmbeddingModelMismatch", "IngestReport", "ReloadInProgress", "StoreStats",

@@ -11,8 +11,12 @@ seeing exactly the old corpus until then, readers of the new one exactly the
 new corpus after; a crash before the write leaves rows no reader sees, which
 :func:`tidy` deletes later, and a crash after it leaves hidden rows, deleted
 the same way. The replaced rows are deleted once the searches still reading
-the old revision have finished (in server mode, where another process may
-still read it, at the start of the next reload).
+the old revision have finished. In server mode another process may still read
+the old revision (it re-reads the registry every few seconds), so there they
+are deleted by a later reload, once they have been hidden for
+:data:`SERVER_GRACE` seconds; until then each revision's view keeps hiding
+them. The registry lists the hidden rows per reload with its commit time
+(:class:`Retired`).
 
 When a reload would change more than :data:`DELTA_SHARE` of the passages —
 counting what earlier in-place reloads changed since the last whole build, so
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,32 +41,50 @@ from retrieval.store_types import StoreVerificationError
 
 log = logging.getLogger(__name__)
 DELTA_SHARE = 0.25  # in-place reloads while the passages changed since the last whole build stay under this share
+SERVER_GRACE = 60.0  # server mode: seconds a replaced row stays (readers re-read the registry every 2 s; searches end)
+
+
+@dataclass(frozen=True)
+class Retired:
+    """The rows one in-place reload hid, and when it committed (wall clock: other processes compare it)."""
+
+    at: float
+    chunks: tuple[str, ...]
+    articles: tuple[str, ...]
+
+
+def retired_of(meta: dict) -> list[Retired]:
+    """The hidden rows the registry lists, per reload (a registry of an older newsbot: one group, long due)."""
+    if "retired" in meta:
+        return [Retired(float(at), tuple(c), tuple(a)) for at, c, a in json.loads(meta["retired"] or "[]")]
+    chunks, articles = json.loads(meta.get("hidden_chunks") or "[]"), json.loads(meta.get("hidden_articles") or "[]")
+    return [Retired(0.0, tuple(chunks), tuple(articles))] if chunks or articles else []
 
 
 def view_of(meta: dict) -> View:
     """The rows readers of the registry's committed revision see."""
-    counts = (meta.get("articles"), meta.get("chunks"))
+    counts, retired = (meta.get("articles"), meta.get("chunks")), retired_of(meta)
     return View(rev=int(meta.get("seq", 0)),
-                hidden_chunks=frozenset(json.loads(meta.get("hidden_chunks") or "[]")),
-                hidden_articles=frozenset(json.loads(meta.get("hidden_articles") or "[]")),
+                hidden_chunks=frozenset(row for r in retired for row in r.chunks),
+                hidden_articles=frozenset(row for r in retired for row in r.articles),
                 articles=None if counts[0] is None else int(counts[0]),
                 chunks=None if counts[1] is None else int(counts[1]))
 
 
-def registry_meta(base: str, view: View, churn: int, **rest: Any) -> dict:
+def registry_meta(base: str, view: View, churn: int, retired: list[Retired], **rest: Any) -> dict:
     """The registry metadata committing ``view`` of generation ``base`` (written whole: Chroma replaces it)."""
     return {"active": base, "seq": view.rev, "articles": view.articles, "chunks": view.chunks, "churn": churn,
-            "hidden_chunks": json.dumps(sorted(view.hidden_chunks)),
-            "hidden_articles": json.dumps(sorted(view.hidden_articles)), **rest}
+            "retired": json.dumps([[r.at, sorted(r.chunks), sorted(r.articles)] for r in retired]), **rest}
 
 
-def stray_rows(live: Generation) -> tuple[list[str], list[str]]:
-    """Stored rows no reader of the live revision sees: born after it (an interrupted reload) or hidden by it."""
-    view, out = live.view, []
-    for collection, hidden in zip(live.collections, (view.hidden_chunks, view.hidden_articles), strict=True):
-        rows = collection.get(where={"born": {"$gt": view.rev or 0}}, include=[])["ids"]
-        if hidden:
-            rows += collection.get(ids=sorted(hidden), include=[])["ids"]
+def stray_rows(live: Generation, due: list[Retired]) -> tuple[list[str], list[str]]:
+    """Stored rows no reader needs: born after the live revision (an interrupted reload) or hidden by ``due``."""
+    out = []
+    for n, collection in enumerate(live.collections):
+        rows = collection.get(where={"born": {"$gt": live.view.rev or 0}}, include=[])["ids"]
+        hidden = sorted({row for r in due for row in (r.chunks, r.articles)[n]})
+        for lo in range(0, len(hidden), PAGE):
+            rows += collection.get(ids=hidden[lo : lo + PAGE], include=[])["ids"]
         out.append(rows)
     return out[0], out[1]
 
@@ -75,14 +98,20 @@ def stored(live: Generation, chunk_rows: list[str], article_rows: list[str]) -> 
     return True
 
 
-def tidy(live: Generation) -> int:
-    """Delete the rows no reader of the live revision sees (an interrupted reload's, or replaced ones)."""
-    chunk_rows, article_rows = stray_rows(live)
+def tidy(live: Generation, retired: list[Retired], grace: float = 0.0) -> list[Retired]:
+    """Delete the rows no reader needs any more; the hidden rows that must stay a while yet.
+
+    Rows born after the live revision belong to an interrupted reload (the caller holds the
+    reload lease, so no reload is running). Hidden rows go once hidden for ``grace`` seconds.
+    """
+    now = time.time()
+    due = [r for r in retired if now - r.at >= grace]
+    chunk_rows, article_rows = stray_rows(live, due)
     if chunk_rows or article_rows:
         log.info("deleting %d passage and %d article rows no reader of %s sees", len(chunk_rows), len(article_rows),
                  live.name)
         live.delete_rows(chunk_rows, article_rows)
-    return len(chunk_rows) + len(article_rows)
+    return [r for r in retired if r not in due]
 
 
 @dataclass
@@ -97,11 +126,12 @@ class Delta:
     hidden_chunks: list[str]
     hidden_articles: list[str]
     churn: int
+    carried: list[Retired]  # rows earlier reloads hid that are still stored (server mode): still hidden
     added: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
 
     @classmethod
     def plan(cls, live: Generation, churn: int, final: dict[str, Article], fresh: set[str],
-             chunks: list[Chunk]) -> Delta | None:
+             chunks: list[Chunk], carried: list[Retired]) -> Delta | None:
         """The in-place reload to ``final``, or None when it would change too much (build anew then)."""
         if live.view.rev is None:
             return None
@@ -112,7 +142,7 @@ class Delta:
         if churn > DELTA_SHARE * max(live.chunk_count, 1):
             return None
         return cls(live, final, [final[aid] for aid in final if aid in fresh], chunks, gone, hidden_chunks,
-                   [article_rows[aid] for aid in sorted(gone)], churn)
+                   [article_rows[aid] for aid in sorted(gone)], churn, carried)
 
     @property
     def rev(self) -> int:
@@ -121,9 +151,14 @@ class Delta:
 
     @property
     def view(self) -> View:
-        return View(rev=self.rev, hidden_chunks=frozenset(self.hidden_chunks),
-                    hidden_articles=frozenset(self.hidden_articles), articles=len(self.final),
+        retired = self.retired(0.0)
+        return View(rev=self.rev, hidden_chunks=frozenset(row for r in retired for row in r.chunks),
+                    hidden_articles=frozenset(row for r in retired for row in r.articles), articles=len(self.final),
                     chunks=self.live.chunk_count - len(self.hidden_chunks) + len(self.chunks))
+
+    def retired(self, at: float) -> list[Retired]:
+        """The hidden rows the committing registry lists: those carried over and this reload's (committed ``at``)."""
+        return [*self.carried, Retired(at, tuple(self.hidden_chunks), tuple(self.hidden_articles))]
 
     def write(self, vector: Callable[[Chunk], Any]) -> None:
         """Add the new rows (unseen by readers of the live revision)."""

@@ -97,7 +97,7 @@ def test_rows_written_by_a_reload_killed_before_its_commit_are_unseen_then_delet
     new = edited(3, "Divers found a sunken galleon.")
     final = {a.id: a for a in [new, *MANY[:3], *MANY[4:]]}
     chunks = chunker(new)
-    delta = Delta.plan(live, 0, final, {new.id}, chunks)
+    delta = Delta.plan(live, 0, final, {new.id}, chunks, carried=[])
     assert delta is not None
     delta.write(lambda c: shared_onnx().embed_documents([c.text])[0])  # ... and the process dies here
     assert stored_rows(store)[0] > rows[0]
