@@ -80,7 +80,9 @@ class NewsService:
         evidence = self.retrieve(question)
         effective = self.settings.effective_mode(mode)
         if effective == "llm":
-            from newsbot.llm import compose_llm  # imported only when an endpoint is used
+            from newsbot.llm import (
+                compose_llm,  # imported only when an endpoint is used
+            )
 
             answer = compose_llm(question, evidence, self.settings)
         else:

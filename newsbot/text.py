@@ -6,6 +6,8 @@ Term normalisation (lower case, possessives, British ``-ise`` spellings,
 irregular verbs, Snowball stemming) is shared by question and passage so
 "apologise", "apologized" and "apology" meet on one term.
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 

@@ -8,7 +8,13 @@ import json
 import re
 from pathlib import Path
 
-from newsbot.evaluation.corpus import doc_id, mentions, read_rgb, spellings, write_corpus
+from newsbot.evaluation.corpus import (
+    doc_id,
+    mentions,
+    read_rgb,
+    spellings,
+    write_corpus,
+)
 from newsbot.evaluation.growth import base_records, chunk_count, grow
 from newsbot.models import Article
 from newsbot.settings import PROJECT_ROOT

@@ -26,7 +26,16 @@ from tests.llm_servers import (
     passage_of,
     raw_answer,
 )
-from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, SEED, ZEL, assert_sound, passage, settings_for
+from tests.llm_servers.checks import (
+    EIS,
+    EVIDENCE,
+    QUESTION,
+    SEED,
+    ZEL,
+    assert_sound,
+    passage,
+    settings_for,
+)
 
 __all__ = ["EIS", "ZEL"]  # the bot's LLM test reuses them
 VERSION = load_prompt(PROJECT_ROOT / "prompts").version

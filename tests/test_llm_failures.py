@@ -26,7 +26,14 @@ from tests.llm_servers import (
     refusing_formats,
     status,
 )
-from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, ZEL, assert_sound, settings_for
+from tests.llm_servers.checks import (
+    EIS,
+    EVIDENCE,
+    QUESTION,
+    ZEL,
+    assert_sound,
+    settings_for,
+)
 
 GOOD = answers([("supports", "Zelensky", ZEL), ("refutes", "Eismont", EIS)])
 FAST_RETRY = {"retry-after-ms": "20"}

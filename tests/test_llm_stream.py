@@ -13,8 +13,21 @@ from newsbot.llm import stream_llm
 from newsbot.llm.draft import Draft, render
 from newsbot.models import Answer, Verdict
 from newsbot.settings import Settings
-from tests.llm_servers import ScriptedServer, answer_json, refusing_formats, status, streams
-from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, ZEL, assert_sound, settings_for
+from tests.llm_servers import (
+    ScriptedServer,
+    answer_json,
+    refusing_formats,
+    status,
+    streams,
+)
+from tests.llm_servers.checks import (
+    EIS,
+    EVIDENCE,
+    QUESTION,
+    ZEL,
+    assert_sound,
+    settings_for,
+)
 
 SIDES = [("supports", "Zelensky", ZEL), ("refutes", "Eismont", EIS)]
 

@@ -7,6 +7,8 @@ only at text outside double quotes (words inside a quote belong to the quoted
 person), resolves "he"/"she" to the last named speaker, and lets an
 unattributed quotation inherit the speaker of the quote it continues.
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 
@@ -14,7 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from newsbot.text import MONTHS, Token, quoted_mask, sentence_spans, term, terms_of, tokens
+from newsbot.text import (
+    MONTHS,
+    Token,
+    quoted_mask,
+    sentence_spans,
+    term,
+    terms_of,
+    tokens,
+)
 
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled

@@ -3,6 +3,8 @@
 The statement and its negation are what an LLM prompt and the answer's
 wording show; the claim's verb is where the subject ends.
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 

@@ -23,9 +23,9 @@ from newsbot.engine.stance import (
     heads_named,
     judge_yesno,
     names_context,
+    numbers_present,
     paragraph_terms,
     qualifiers_present,
-    numbers_present,
     states_all_qualifiers,
     window_terms,
 )

@@ -6,6 +6,8 @@ holds, so sentences take sides on it; ``value`` ("Who acquired Instagram?",
 sentences that give different values disagree; ``open`` asks anything else,
 answered with the passages that bear on it.
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 

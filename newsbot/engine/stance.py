@@ -7,12 +7,19 @@ to apologize for") or when it reports a denial ("denied that he apologized");
 otherwise it supports. Everything else that shares the question's terms is
 context.
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.engine.attribution import SPEECH_VERBS, ArticleAnalysis, SentenceInfo, name_key
+from newsbot.engine.attribution import (
+    SPEECH_VERBS,
+    ArticleAnalysis,
+    SentenceInfo,
+    name_key,
+)
 from newsbot.engine.question import Question
 from newsbot.models import Stance
 from newsbot.text import DENIALS, is_negation, term
@@ -166,9 +173,9 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     before = s.tokens[max(0, pred_at - NEGATION_WINDOW) : pred_at]
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES
-    if question.predicate not in {term(d) for d in DENIALS}:
-        if any(t.text.lower() in DENIALS for t in s.tokens[:pred_at]):
-            return Stance.REFUTES
+    denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])
+    if denied and question.predicate not in {term(d) for d in DENIALS}:
+        return Stance.REFUTES
     return Stance.SUPPORTS
 
 

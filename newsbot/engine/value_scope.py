@@ -8,6 +8,8 @@ Re-Arranged Album"), another fragment of a snippet joined by an ellipsis
 value ("Chronicles 2" -> "released on 2 August 2023"), or a thing that only mentions the asked one
 ("A soundtrack album featuring tracks used in Xenoblade Chronicles … was released on …").
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ typed candidates; two sources disagree when they state the same thing with a
 different value — most plainly when two sentences are nearly word for word
 the same but for that value ("… in Tampa, Florida" / "… in Glendale, Arizona").
 """
+# Word lists are written as one "a b c".split() string, which reads best; keep them so.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 

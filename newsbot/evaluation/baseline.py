@@ -28,7 +28,13 @@ import time
 from pathlib import Path
 
 from newsbot.evaluation.corpus import mentions
-from newsbot.evaluation.measure import peak_rss_mb, percentiles, read_jsonl, time_calls, word_count
+from newsbot.evaluation.measure import (
+    peak_rss_mb,
+    percentiles,
+    read_jsonl,
+    time_calls,
+    word_count,
+)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -21,7 +21,14 @@ import os
 import time
 from pathlib import Path
 
-from newsbot.evaluation.measure import ASKS, peak_rss_mb, percentiles, read_jsonl, time_calls, word_count
+from newsbot.evaluation.measure import (
+    ASKS,
+    peak_rss_mb,
+    percentiles,
+    read_jsonl,
+    time_calls,
+    word_count,
+)
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 #: Records per JSONL file of a growth corpus (a 20k-chunk corpus in one file would exceed max_article_bytes).

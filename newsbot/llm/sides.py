@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import analyze
 from newsbot.engine.wording import CitationBook
-from newsbot.engine.injection import is_tainted
 from newsbot.llm.quotes import Located, content_terms, find_in
 from newsbot.models import Answer, Evidence, Side, Stance, Verdict
 from newsbot.text import is_negation, term, tokens

@@ -1,7 +1,13 @@
 """OpenAI-compatible servers on 127.0.0.1 for the LLM tests: a scripted one that misbehaves on purpose (aiohttp),
 scripted model behaviours, and the real llama.cpp server with a small model from PyPI."""
 
-from tests.llm_servers.llama import free_port, llama_server, missing_for_real_server, smollm_path, stop_process
+from tests.llm_servers.llama import (
+    free_port,
+    llama_server,
+    missing_for_real_server,
+    smollm_path,
+    stop_process,
+)
 from tests.llm_servers.replies import (
     answer_json,
     answers,
