@@ -123,3 +123,28 @@ def test_a_passive_question_reads_its_participle_as_the_claim_and_its_place_as_n
     assert q.affirmative == "missiles were launched from Belarus" and q.negative == "missiles were not launched from Belarus"
     assert q.predicate == analyze("Did they launch missiles?").predicate and q.subject is None
     assert analyze("Has Lukashenko apologized?").subject == analyze("Did Lukashenko apologize?").subject
+
+
+def test_a_claim_about_a_place_no_source_names_is_context_not_support() -> None:
+    art = article("Officials said General Brandt ordered the strikes launched from the northern base.")
+    answer = compose("Did Brandt order strikes on Tallinn?", evidence(art))
+    assert answer.verdict is Verdict.CONTEXT
+    assert compose("Did Brandt order the strikes?", evidence(art)).verdict is Verdict.SUPPORTED
+
+
+def test_a_participle_after_a_noun_is_not_the_earlier_names_act() -> None:
+    art = article("Reuters reported that President Kalnins apologized for missile strikes launched from his territory.")
+    launched = compose("Did Kalnins launch missiles?", evidence(art))
+    assert launched.verdict is Verdict.CONTEXT and not {s.stance for s in launched.sides} & {Stance.SUPPORTS}
+    assert compose("Did Kalnins apologize?", evidence(art)).verdict is Verdict.SUPPORTED
+
+
+def test_a_subject_described_by_title_and_country_is_the_person_the_article_calls_so() -> None:
+    a = article("Latvian President Edgars Kalnins apologized for the delay, Reuters reported.", id="a")
+    b = article("A spokeswoman, Ilze Ozola, told LETA that Kalnins did not apologize.", id="b")
+    answer = compose("Did the Latvian president apologize?", evidence(a, b))
+    assert answer.verdict is Verdict.CONTESTED
+    assert {c.article_id for c in answer.citations} == {"a", "b"}
+    assert "the Latvian president apologized" in answer.summary
+    assert "the Latvian president did not apologize" in answer.summary
+

@@ -103,6 +103,20 @@ class ArticleAnalysis:
             out.setdefault(s.paragraph, set()).update(s.terms)
         return {k: frozenset(v) for k, v in out.items()}
 
+    @cached_property
+    def name_terms(self) -> dict[str, frozenset[str]]:
+        """Every word the article uses for each person or body, by :func:`name_key`.
+
+        "Belarusian President Aleksandr Lukashenko" early on and "Lukashenko" later are one
+        key, "lukashenko", known also as Belarusian, President and Aleksandr.
+        """
+        out: dict[str, set[str]] = {}
+        for s in self.sentences:
+            for name, _, _ in s.names:
+                key = name_key(name)
+                out.setdefault(key, {key}).update(term(w) for w in _strip_possessive(name).split())
+        return {k: frozenset(v) for k, v in out.items()}
+
     def within(self, start: int, end: int) -> list[SentenceInfo]:
         """Sentences that overlap the span ``[start, end)``."""
         return [s for s in self.sentences if s.end > start and s.start < end]

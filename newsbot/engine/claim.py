@@ -54,10 +54,19 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
             continue
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue
-        if i > 0 and rest[i - 1].lower() in _DETERMINERS and i + 1 < len(rest):
-            continue  # "the minister" is the subject, the verb comes after it
+        if i + 1 < len(rest) and (i > 0 and rest[i - 1].lower() in _DETERMINERS
+                                  or low in _ROLES and _after_determiner(rest, i)):
+            continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
         return i
     return None
+
+
+def _after_determiner(words: list[str], i: int) -> bool:
+    """``words[i]`` follows a determiner with only names between ("the Latvian president", not "the EU impose")."""
+    j = i - 1
+    while j >= 0 and words[j][:1].isupper():
+        j -= 1
+    return j >= 0 and words[j].lower() in _DETERMINERS
 
 
 def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:

@@ -18,6 +18,7 @@ from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.stance import (
     Judgement,
+    aliases_of,
     coverage,
     head_coverage,
     heads_named,
@@ -103,8 +104,9 @@ def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
 
 def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:
     judged: list[tuple[_Candidate, Judgement]] = []
+    aliases = aliases_of({id(c.analysis): c.analysis for c in candidates}.values())
     for c in candidates:
-        j = judge_yesno(q, c.analysis, c.sentence, c.evidence.article.title, c.title_terms)
+        j = judge_yesno(q, c.analysis, c.sentence, c.evidence.article.title, c.title_terms, aliases)
         if j is not None:
             judged.append((c, j))
     book = CitationBook()

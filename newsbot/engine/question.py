@@ -58,6 +58,7 @@ class Question:
     focus: str | None = None  # value: the relation asked about ("won", "released", "director")
     name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
+    subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
     affirmative: str | None = None  # yes/no: the claim as a statement
     negative: str | None = None  # yes/no: its negation
     weights: dict[str, float] = field(default_factory=dict)
@@ -106,6 +107,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     weights: dict[str, float] = {}
     predicate: str | None = None
     subject: str | None = None
+    subject_terms: set[str] = set()
     focus: str | None = None
     for i, tok in enumerate(toks):
         low = tok.text.lower()
@@ -117,6 +119,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         if not t:
             continue
         content.add(t)
+        if kind == "yesno" and verb_start and tok.start < verb_start:
+            subject_terms.add(t)  # "the Latvian president": who did it, in the question's words
         if any(ch.isdigit() for ch in tok.text):
             numbers.add(t)
             weights[t] = 2.0
@@ -150,6 +154,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         focus=focus,
         name_heads=name_heads,
         subject=subject,
+        subject_terms=frozenset(subject_terms),
         affirmative=affirmative,
         negative=negative,
         weights=weights,

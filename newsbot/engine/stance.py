@@ -12,6 +12,7 @@ context.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsbot.engine.attribution import (
@@ -27,6 +28,7 @@ from newsbot.text import DENIALS, is_negation, term
 _THIRD_PERSON = frozenset("he she they it him her them".split())
 _FIRST_PERSON = frozenset("i we me us".split())
 NEGATION_WINDOW = 4
+Aliases = Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -144,17 +146,26 @@ def window_terms(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozen
 
 
 def judge_yesno(
-    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, title: str, title_terms: frozenset[str]
+    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, title: str, title_terms: frozenset[str],
+    aliases: Aliases | None = None,
 ) -> Judgement | None:
-    """Stance of ``s`` on a yes/no question, or None if it does not bear on it."""
+    """Stance of ``s`` on a yes/no question, or None if it does not bear on it.
+
+    ``aliases``: every word the evidence uses for each person (:func:`aliases_of`); this article's alone if None.
+    """
     own = coverage(question, s.terms)
     window = window_terms(analysis, s, title_terms)
     win = coverage(question, window)
     if not numbers_present(question, window):
         return None
     pred_at = _predicate_index(question, s)
-    if pred_at is not None and win >= 0.6 and _subject_matches(question, analysis, s, pred_at, title):
-        return Judgement(s, _polarity(question, s, pred_at), own, win)
+    named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
+    if pred_at is not None and named and _subject_matches(question, analysis, s, pred_at, title,
+                                                          aliases or analysis.name_terms):
+        # The subject is there by name, though another article gave its title ("the Latvian president").
+        stated = window | question.subject_terms if question.subject else window
+        if coverage(question, stated) >= 0.6:
+            return Judgement(s, _polarity(question, s, pred_at), own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
     return None
@@ -180,11 +191,13 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
 
 
 def _subject_matches(
-    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int, title: str
+    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int, title: str, aliases: Aliases
 ) -> bool:
     """Does the predicate's subject in ``s`` refer to the question's subject?"""
     if question.subject is None:
         return True
+    if _noun_before(s, pred_at):
+        return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
     pred_start = s.tokens[pred_at].start
     speaker_key = s.attribution.key
     excluded = {k for k in (speaker_key, _key_or_none(s.attribution.audience)) if k}
@@ -197,22 +210,70 @@ def _subject_matches(
             pronoun = tok
             break
     if names_before and (pronoun is None or names_before[-1][2] > pronoun.start):
-        return name_key(names_before[-1][0]) == question.subject
+        return is_subject(question, aliases, name_key(names_before[-1][0]))
     if pronoun is None:
         return question.subject in s.terms
     low = pronoun.text.lower()
     if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
         if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
-            return question.subject in role_terms - {speaker_key}
-        return question.subject == speaker_key or question.subject in role_terms
+            return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
+        return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key} if t)
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
     if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
-        return question.subject == speaker_key  # "Zelensky said he confronted Lukashenko": he is Zelensky
+        return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
     if names_before:
-        return name_key(names_before[-1][0]) == question.subject
+        return is_subject(question, aliases, name_key(names_before[-1][0]))
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
-    return question.subject in ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key}
+    referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
+    return any(is_subject(question, aliases, k) for k in referents if k)
+
+
+#: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
+_BETWEEN = frozenset(
+    """did does do is are was were has have had can could will would should may might must shall be been being
+    also then later still just never not already again once first finally reportedly allegedly apparently
+    who which that and or but to""".split()
+)
+
+
+def _noun_before(s: SentenceInfo, pred_at: int) -> bool:
+    """The predicate follows a common word that is its own subject ("strikes launched", "forces launched").
+
+    A name, a pronoun, an auxiliary, a negation or an adverb before it leaves the subject to be found
+    further back; a lower-case noun right before it is the subject, and it is not a person the question names.
+    """
+    if pred_at == 0:
+        return False
+    prev = s.tokens[pred_at - 1]
+    low = prev.text.lower().strip("[]")
+    if prev.is_capitalized or not low.isalpha() or low.endswith("ly") or is_negation(low):
+        return False
+    between = s.text[prev.end - s.start : s.tokens[pred_at].start - s.start]
+    return between.strip() == "" and low not in _BETWEEN | _THIRD_PERSON | _FIRST_PERSON
+
+
+def aliases_of(analyses: Iterable[ArticleAnalysis]) -> Aliases:
+    """Every word these articles use for each person or body, by key (one article may name the office,
+    another only the surname)."""
+    out: dict[str, frozenset[str]] = {}
+    for analysis in analyses:
+        for key, words in analysis.name_terms.items():
+            out[key] = out.get(key, frozenset()) | words
+    return out
+
+
+def is_subject(question: Question, aliases: Aliases, key: str | None) -> bool:
+    """The person or body ``key`` is the question's subject: the same name, or, for a subject the question
+    describes in two or more name words ("the Belarusian President"), one the article calls by all of them
+    ("Belarusian President Aleksandr Lukashenko"). One word ("the President") is too loose to say who.
+    """
+    if key is None:
+        return False
+    if key == question.subject:
+        return True
+    described = question.subject_terms
+    return len(described) >= 2 and described <= aliases.get(key, frozenset())
 
 
 def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
