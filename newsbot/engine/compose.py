@@ -18,7 +18,6 @@ from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.stance import (
     Judgement,
-    aliases_of,
     coverage,
     head_coverage,
     heads_named,
@@ -30,6 +29,7 @@ from newsbot.engine.stance import (
     states_all_qualifiers,
     window_terms,
 )
+from newsbot.engine.subject import aliases_of
 from newsbot.engine.values import Value, confident, extract, parallel_conflict, same
 from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
 from newsbot.models import Answer, Evidence, Stance, Verdict

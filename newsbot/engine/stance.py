@@ -12,23 +12,18 @@ context.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsbot.engine.attribution import (
-    SPEECH_VERBS,
     ArticleAnalysis,
     SentenceInfo,
-    name_key,
 )
 from newsbot.engine.question import Question
+from newsbot.engine.subject import Aliases, subject_matches
 from newsbot.models import Stance
 from newsbot.text import DENIALS, is_negation, term
 
-_THIRD_PERSON = frozenset("he she they it him her them".split())
-_FIRST_PERSON = frozenset("i we me us".split())
 NEGATION_WINDOW = 4
-Aliases = Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -160,8 +155,8 @@ def judge_yesno(
         return None
     pred_at = _predicate_index(question, s)
     named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
-    if pred_at is not None and named and _subject_matches(question, analysis, s, pred_at, title,
-                                                          aliases or analysis.name_terms):
+    if pred_at is not None and named and subject_matches(question, analysis, s, pred_at, title,
+                                                         aliases or analysis.name_terms):
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6:
@@ -188,133 +183,3 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     if denied and question.predicate not in {term(d) for d in DENIALS}:
         return Stance.REFUTES
     return Stance.SUPPORTS
-
-
-def _subject_matches(
-    question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int, title: str, aliases: Aliases
-) -> bool:
-    """Does the predicate's subject in ``s`` refer to the question's subject?"""
-    if question.subject is None:
-        return True
-    if _noun_before(s, pred_at):
-        return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
-    pred_start = s.tokens[pred_at].start
-    speaker_key = s.attribution.key
-    excluded = {k for k in (speaker_key, _key_or_none(s.attribution.audience)) if k}
-    # The nearest name or pronoun before the predicate is its subject.
-    names_before = [n for n in s.names if n[2] <= pred_start and name_key(n[0]) not in excluded]
-    pronoun = None
-    for tok in reversed(s.tokens[max(0, pred_at - 4) : pred_at]):
-        low = tok.text.lower().strip("[]")
-        if low in _THIRD_PERSON or low in _FIRST_PERSON:
-            pronoun = tok
-            break
-    if names_before and (pronoun is None or names_before[-1][2] > pronoun.start):
-        return is_subject(question, aliases, name_key(names_before[-1][0]))
-    if pronoun is None:
-        return question.subject in s.terms
-    low = pronoun.text.lower()
-    if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
-        role_terms = {term(w) for w in (s.attribution.role or "").split()}
-        if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
-            return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
-        return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key} if t)
-    # Third person (or "I" inside a quote within a quote): look back for who it can be.
-    if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
-        return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
-    if names_before:
-        return is_subject(question, aliases, name_key(names_before[-1][0]))
-    title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
-    referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
-    return any(is_subject(question, aliases, k) for k in referents if k)
-
-
-#: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
-_BETWEEN = frozenset(
-    """did does do is are was were has have had can could will would should may might must shall be been being
-    also then later still just never not already again once first finally reportedly allegedly apparently
-    who which that and or but to""".split()
-)
-
-
-def _noun_before(s: SentenceInfo, pred_at: int) -> bool:
-    """The predicate follows a common word that is its own subject ("strikes launched", "forces launched").
-
-    A name, a pronoun, an auxiliary, a negation or an adverb before it leaves the subject to be found
-    further back; a lower-case noun right before it is the subject, and it is not a person the question names.
-    """
-    if pred_at == 0:
-        return False
-    prev = s.tokens[pred_at - 1]
-    low = prev.text.lower().strip("[]")
-    if prev.is_capitalized or not low.isalpha() or low.endswith("ly") or is_negation(low):
-        return False
-    between = s.text[prev.end - s.start : s.tokens[pred_at].start - s.start]
-    return between.strip() == "" and low not in _BETWEEN | _THIRD_PERSON | _FIRST_PERSON
-
-
-def aliases_of(analyses: Iterable[ArticleAnalysis]) -> Aliases:
-    """Every word these articles use for each person or body, by key (one article may name the office,
-    another only the surname)."""
-    out: dict[str, frozenset[str]] = {}
-    for analysis in analyses:
-        for key, words in analysis.name_terms.items():
-            out[key] = out.get(key, frozenset()) | words
-    return out
-
-
-def is_subject(question: Question, aliases: Aliases, key: str | None) -> bool:
-    """The person or body ``key`` is the question's subject: the same name, or, for a subject the question
-    describes in two or more name words ("the Belarusian President"), one the article calls by all of them
-    ("Belarusian President Aleksandr Lukashenko"). One word ("the President") is too loose to say who.
-    """
-    if key is None:
-        return False
-    if key == question.subject:
-        return True
-    described = question.subject_terms
-    return len(described) >= 2 and described <= aliases.get(key, frozenset())
-
-
-def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
-    """The pronoun at ``pos`` follows its speaker's speech verb ("said he", "said that he"), outside any quote."""
-    at = next((i for i, t in enumerate(s.tokens) if t.start == pos), None)
-    if at is None or at == 0 or _inside_single_quote(s, pos) or "“" in s.text[: pos - s.start]:
-        return False
-    before = [t.text.lower() for t in s.tokens[max(0, at - 2) : at]]
-    if before and before[-1] == "that":
-        before = before[:-1]
-    return bool(before) and before[-1] in SPEECH_VERBS
-
-
-def _last_referent(analysis: ArticleAnalysis, s: SentenceInfo, excluded: set[str | None]) -> str | None:
-    """The most recent name before ``s`` (this paragraph or the one before) a pronoun in it can refer to.
-
-    Names quoted inside a quote ("‘… Putin was the one launching them.’") are someone's words about a
-    third person, not the story's actors; the speaker and the audience are who is talking and listening.
-    """
-    for other in reversed(analysis.sentences[: s.index]):
-        if other.paragraph < s.paragraph - 1:
-            break
-        for name, start, _ in reversed(other.names):
-            key = name_key(name)
-            if key not in excluded and not _inside_single_quote(other, start):
-                return key
-    return None
-
-
-def _key_or_none(name: str | None) -> str | None:
-    return name_key(name) if name else None
-
-
-def _inside_single_quote(s: SentenceInfo, pos: int) -> bool:
-    rel = pos - s.start
-    opened = s.text.rfind("‘", 0, rel)
-    if opened < 0:
-        return False
-    i = s.text.find("’", opened + 1, rel)
-    while i >= 0:
-        if i + 1 >= len(s.text) or not s.text[i + 1].isalpha():
-            return False
-        i = s.text.find("’", i + 1, rel)
-    return True
