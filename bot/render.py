@@ -57,13 +57,16 @@ def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Emb
     field that points to the Sources button.
     """
     label, colour = VERDICTS[answer.verdict]
+    if answer.verdict is Verdict.SUPPORTED and not answer.asks_yes_no:
+        label = "✅ Answered"
     embed = discord.Embed(title=clip(f"{label}: {inert(answer.question)}", TITLE), colour=colour)
     footer = f"{answer.mode} answer" + (f" · id {answer_id}" if answer_id else "")
     if answer.notes:
         footer += " · " + " ".join(answer.notes)
     embed.set_footer(text=clip(footer, NOTE))
     by_n = {c.n: c for c in answer.citations}
-    sides = [(clip(_side_name(side), FIELD_NAME), _side_value(side, by_n)) for side in answer.sides[: FIELDS - 2]]
+    sides = [(clip(_side_name(side, answer.asks_yes_no), FIELD_NAME), _side_value(side, by_n))
+             for side in answer.sides[: FIELDS - 2]]
     sources = _sources(answer.citations) if answer.citations else ""
     left = TOTAL - len(embed) - (len("Sources") + len(sources) if sources else 0) - MORE_RESERVE
     wanted = sum(len(name) + len(value) for name, value in sides)
@@ -167,8 +170,10 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def _side_name(side: Side) -> str:
+def _side_name(side: Side, yes_no: bool = True) -> str:
     label = f"Answer: {side.answer}" if side.answer is not None else STANCES[side.stance]
+    if side.answer is None and side.stance is Stance.SUPPORTS and not yes_no:
+        label = "Reports"  # "Says yes" only answers a yes/no question
     return f"{label} — {side.speaker}" if side.speaker else label
 
 

@@ -8,6 +8,7 @@ Data flows one way: question -> retrieve (``Evidence``) -> compose (``Answer``)
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -115,12 +116,18 @@ class Answer(BaseModel):
     question: str
     verdict: Verdict
     summary: str
+    kind: Literal["yesno", "value", "open"] | None = None  # what the question asked: a claim, a value, or anything
     sides: list[Side] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     mode: str = "extractive"
     notes: list[str] = Field(default_factory=list)
     repairs: list[str] = Field(default_factory=list)
     prompt_version: str | None = None
+
+    @property
+    def asks_yes_no(self) -> bool:
+        """A yes/no claim (or not known): its sides say yes or no; otherwise they report or answer."""
+        return self.kind not in ("value", "open")
 
     def to_json_dict(self) -> dict:
         """The public JSON shape (enums as their string values)."""

@@ -28,6 +28,23 @@ STANCE_STYLE: dict[Stance, tuple[str, str]] = {
 }
 
 
+def verdict_label(answer: Answer) -> tuple[str, str]:
+    """The verdict's label and style; a value or open question that the sources answer is "ANSWERED"."""
+    if answer.verdict is Verdict.SUPPORTED and not answer.asks_yes_no:
+        return "ANSWERED", VERDICT_STYLE[Verdict.SUPPORTED][1]
+    return VERDICT_STYLE[answer.verdict]
+
+
+def stance_label(answer: Answer, side: Side) -> tuple[str, str]:
+    """A side's label and style: "SAYS YES" only answers a yes/no question; a side with a value gives it."""
+    label, style = STANCE_STYLE[side.stance]
+    if side.answer is not None:
+        return "ANSWER", style
+    if side.stance is Stance.SUPPORTS and not answer.asks_yes_no:
+        return "REPORTS", style
+    return label, style
+
+
 def answer_json(answer: Answer) -> str:
     """The public JSON answer, pretty-printed, non-ASCII kept as is."""
     return json.dumps(answer.to_json_dict(), ensure_ascii=False, indent=2)
@@ -36,7 +53,7 @@ def answer_json(answer: Answer) -> str:
 def print_answer(answer: Answer, console: Console | None = None) -> None:
     """Print a readable answer: verdict, summary, each side with quotes, then numbered sources."""
     console = console or Console()
-    label, style = VERDICT_STYLE[answer.verdict]
+    label, style = verdict_label(answer)
     head = Text()
     head.append(f"{label}\n", style=style)
     head.append(answer.summary)
@@ -67,9 +84,7 @@ def sources_by_article(answer: Answer) -> list[tuple[list[int], Citation]]:
 
 
 def _side(answer: Answer, side: Side) -> Group:
-    label, style = STANCE_STYLE[side.stance]
-    if side.answer is not None:
-        label = "ANSWER"
+    label, style = stance_label(answer, side)
     line = Text()
     line.append(f" {label} ", style=f"reverse {style}")
     line.append(" ")

@@ -133,3 +133,14 @@ def test_a_reload_report_with_many_failures_fits() -> None:
     _within_limits(embed)
     fields = {f.name: f.value for f in embed.fields}
     assert "Added: 500" in fields and "Failed: 300" in fields and "bad-0.md" in fields["Failed: 300"]
+
+
+def test_an_open_question_is_answered_and_reported_not_said_yes_to() -> None:
+    from newsbot.engine import compose
+    from tests.engine_helpers import evidence, seed_article
+
+    open_answer = answer_embed(compose("What did Eismont tell RBC?", evidence(seed_article())))
+    assert open_answer.title.startswith("✅ Answered")
+    assert open_answer.fields[0].name.startswith("Reports — Natalya Eismont")
+    yes_no = answer_embed(compose("Did Lukashenko apologize?", evidence(seed_article())))
+    assert [f.name.split(" — ")[0] for f in yes_no.fields[:2]] == ["Says yes", "Says no"]

@@ -53,8 +53,8 @@ def test_ask_json_follows_the_public_contract_with_exact_quotes(env: dict[str, P
     code, out, _ = _run("ask", "--json", SEED_QUESTION)
     assert code == 0
     answer = json.loads(out)
-    assert set(answer) >= {"question", "verdict", "summary", "sides", "citations"}
-    assert answer["verdict"] == "contested"
+    assert set(answer) >= {"question", "verdict", "summary", "kind", "sides", "citations"}
+    assert answer["verdict"] == "contested" and answer["kind"] == "yesno"
     assert {s["stance"] for s in answer["sides"]} == {"supports", "refutes"}
     for side in answer["sides"]:
         assert set(side) >= {"stance", "speaker", "text", "citations"} and side["citations"]
@@ -62,6 +62,14 @@ def test_ask_json_follows_the_public_contract_with_exact_quotes(env: dict[str, P
     for c in answer["citations"]:
         assert set(c) >= {"n", "article_id", "title", "publisher", "published", "url", "quote", "start", "end"}
         assert text[c["start"] : c["end"]] == c["quote"]
+
+
+def test_an_open_question_reads_answered_and_reports_not_says_yes(env: dict[str, Path]) -> None:
+    code, out, _ = _run("ask", "What did Eismont tell RBC?")
+    assert code == 0 and "ANSWERED" in out and "REPORTS" in out and "Natalya Eismont" in out
+    assert "SAYS YES" not in out and "SUPPORTED" not in out
+    _, yes_no, _ = _run("ask", SEED_QUESTION)
+    assert "SAYS YES" in yes_no and "SAYS NO" in yes_no
 
 
 def test_ask_about_something_absent_is_not_found_and_cites_nothing(env: dict[str, Path]) -> None:

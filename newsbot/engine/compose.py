@@ -66,8 +66,9 @@ def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
         else:
             answer = _open(q, candidates)
         if answer is not None:
-            return answer
-    return Answer(question=q.text, verdict=Verdict.NOT_FOUND, summary=summary_for(q, Verdict.NOT_FOUND, []))
+            return answer.model_copy(update={"kind": q.kind})
+    return Answer(question=q.text, verdict=Verdict.NOT_FOUND, summary=summary_for(q, Verdict.NOT_FOUND, []),
+                  kind=q.kind)
 
 
 def _sentences(evidence: Sequence[Evidence]) -> list[_Candidate]:

@@ -86,8 +86,8 @@ def verify(question: str, evidence: Sequence[Evidence], reply: dict, extractive:
     claimed = str(reply.get("verdict") or "")
     if claimed != verdict.value:
         repairs.append(f"verdict {claimed[:20] or '(none)'!r} changed to {verdict.value!r} to match the verified sides")
-    return Answer(question=question, verdict=verdict, summary=summary_for(verdict, sides), sides=sides,
-                  citations=book.citations, mode="llm", repairs=repairs, prompt_version=prompt_version)
+    return Answer(question=question, verdict=verdict, summary=summary_for(verdict, sides), kind=extractive.kind,
+                  sides=sides, citations=book.citations, mode="llm", repairs=repairs, prompt_version=prompt_version)
 
 
 def _quotes(reply: dict, evidence: Sequence[Evidence], extractive: Answer, asked: Question,
