@@ -148,3 +148,10 @@ def test_a_subject_described_by_title_and_country_is_the_person_the_article_call
     assert "the Latvian president apologized" in answer.summary
     assert "the Latvian president did not apologize" in answer.summary
 
+
+
+def test_the_answer_shows_the_question_as_asked_though_names_are_recased_to_read_it() -> None:
+    art = article("Reuters reported that President Edgars Kalnins apologized for the delay.")
+    answer = compose("did  kalnins apologize?", evidence(art))
+    assert answer.verdict is Verdict.SUPPORTED  # "kalnins" read as the name Kalnins
+    assert answer.question == "did kalnins apologize?"

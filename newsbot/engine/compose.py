@@ -58,6 +58,7 @@ def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
     """The balanced, cited answer to ``question`` from ``evidence`` (best first)."""
     candidates = _sentences(evidence)
     q = analyze(question, _proper_terms(candidates))
+    asked = " ".join(question.split())  # shown as the user wrote it (the analysis recases names)
     if q.content and candidates:
         if q.kind == "yesno":
             answer = _yesno(q, candidates)
@@ -66,8 +67,8 @@ def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
         else:
             answer = _open(q, candidates)
         if answer is not None:
-            return answer.model_copy(update={"kind": q.kind})
-    return Answer(question=q.text, verdict=Verdict.NOT_FOUND, summary=summary_for(q, Verdict.NOT_FOUND, []),
+            return answer.model_copy(update={"kind": q.kind, "question": asked})
+    return Answer(question=asked, verdict=Verdict.NOT_FOUND, summary=summary_for(q, Verdict.NOT_FOUND, []),
                   kind=q.kind)
 
 
