@@ -170,7 +170,7 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def _side_name(side: Side, yes_no: bool = True) -> str:
+def _side_name(side: Side, yes_no: bool) -> str:
     label = f"Answer: {side.answer}" if side.answer is not None else STANCES[side.stance]
     if side.answer is None and side.stance is Stance.SUPPORTS and not yes_no:
         label = "Reports"  # "Says yes" only answers a yes/no question

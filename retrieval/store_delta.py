@@ -61,12 +61,16 @@ def retired_of(meta: dict) -> list[Retired]:
     return [Retired(0.0, tuple(chunks), tuple(articles))] if chunks or articles else []
 
 
+def hidden_rows(retired: list[Retired]) -> tuple[frozenset[str], frozenset[str]]:
+    """The passage rows and the article rows these reloads hid, all together."""
+    return (frozenset(row for r in retired for row in r.chunks),
+            frozenset(row for r in retired for row in r.articles))
+
+
 def view_of(meta: dict) -> View:
     """The rows readers of the registry's committed revision see."""
-    counts, retired = (meta.get("articles"), meta.get("chunks")), retired_of(meta)
-    return View(rev=int(meta.get("seq", 0)),
-                hidden_chunks=frozenset(row for r in retired for row in r.chunks),
-                hidden_articles=frozenset(row for r in retired for row in r.articles),
+    counts, (chunks, articles) = (meta.get("articles"), meta.get("chunks")), hidden_rows(retired_of(meta))
+    return View(rev=int(meta.get("seq", 0)), hidden_chunks=chunks, hidden_articles=articles,
                 articles=None if counts[0] is None else int(counts[0]),
                 chunks=None if counts[1] is None else int(counts[1]))
 
@@ -80,9 +84,9 @@ def registry_meta(base: str, view: View, churn: int, retired: list[Retired], **r
 def stray_rows(live: Generation, due: list[Retired]) -> tuple[list[str], list[str]]:
     """Stored rows no reader needs: born after the live revision (an interrupted reload) or hidden by ``due``."""
     out = []
-    for n, collection in enumerate(live.collections):
+    for collection, due_rows in zip(live.collections, hidden_rows(due), strict=True):
         rows = collection.get(where={"born": {"$gt": live.view.rev or 0}}, include=[])["ids"]
-        hidden = sorted({row for r in due for row in (r.chunks, r.articles)[n]})
+        hidden = sorted(due_rows)
         for lo in range(0, len(hidden), PAGE):
             rows += collection.get(ids=hidden[lo : lo + PAGE], include=[])["ids"]
         out.append(rows)
@@ -151,9 +155,8 @@ class Delta:
 
     @property
     def view(self) -> View:
-        retired = self.retired(0.0)
-        return View(rev=self.rev, hidden_chunks=frozenset(row for r in retired for row in r.chunks),
-                    hidden_articles=frozenset(row for r in retired for row in r.articles), articles=len(self.final),
+        chunks, articles = hidden_rows(self.retired(0.0))
+        return View(rev=self.rev, hidden_chunks=chunks, hidden_articles=articles, articles=len(self.final),
                     chunks=self.live.chunk_count - len(self.hidden_chunks) + len(self.chunks))
 
     def retired(self, at: float) -> list[Retired]:

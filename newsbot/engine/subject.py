@@ -57,7 +57,7 @@ def subject_matches(
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
         if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
             return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
-        return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key} if t)
+        return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
     if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
         return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
@@ -65,7 +65,7 @@ def subject_matches(
         return is_subject(question, aliases, name_key(names_before[-1][0]))
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
     referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
-    return any(is_subject(question, aliases, k) for k in referents if k)
+    return any(is_subject(question, aliases, k) for k in referents)
 
 
 #: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
