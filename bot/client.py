@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import re
 import secrets
@@ -31,6 +32,7 @@ from bot.views import DYNAMIC_ITEMS, answer_view
 from newsbot.service import NewsService, QuestionError
 from newsbot.settings import Settings
 from retrieval.store import EmbeddingModelMismatch
+from retrieval.store_lock import LONG_LIVED
 
 log = logging.getLogger("newsbot.bot")
 NONE = discord.AllowedMentions.none()
@@ -67,7 +69,8 @@ class NewsBot(discord.Client):
         if settings.embedding_threads == 0:  # leave a core to the event loop: it must answer Discord's heartbeats
             settings = settings.model_copy(update={"embedding_threads": max(1, (os.cpu_count() or 2) - 1)})
         self.settings = settings
-        self.service = service or NewsService(settings)
+        # The bot keeps an embedded store for its whole life; it waits for a command that has it open.
+        self.service = service or NewsService(settings, role=LONG_LIVED, wait=math.inf)
         self.store = BotStore(settings.feedback_db)
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self.tree = app_commands.CommandTree(self)

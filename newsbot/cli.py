@@ -32,7 +32,7 @@ err = Console(stderr=True)
 def _service(settings: Settings):  # noqa: ANN202 - imported lazily: chromadb is slow to import
     from newsbot.service import NewsService
 
-    return NewsService(settings)
+    return NewsService(settings, role=f"newsbot {click.get_current_context().info_name}")
 
 
 @contextmanager
@@ -160,8 +160,12 @@ def bot(settings: Settings) -> None:
             "(Bot -> Reset Token), then put DISCORD_TOKEN=... in .env or the environment. See README 'Discord set-up'."
         )
     from bot.main import run
+    from retrieval.store_lock import StoreInUse
 
-    run(settings)
+    try:
+        run(settings)
+    except StoreInUse as exc:  # another bot has the embedded store: one clear line
+        _fail(exc)
 
 
 def report_dict(report) -> dict:  # noqa: ANN001

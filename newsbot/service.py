@@ -18,6 +18,7 @@ from pathlib import Path
 from newsbot.engine import compose
 from newsbot.models import Answer, Article, Evidence
 from newsbot.settings import Settings, get_settings
+from retrieval import store_lock
 from retrieval.chunking import chunk_article
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.loaders import LoadResult, load_paths
@@ -37,8 +38,12 @@ class QuestionError(ValueError):
 class NewsService:
     """Ask, ingest, reload and inspect one corpus. Opens the store lazily."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, role: str = "newsbot",
+                 wait: float = store_lock.WAIT_SECONDS) -> None:
+        """``role`` and ``wait``: how this process names itself on an embedded store and how long it
+        waits for another process to close it (see :mod:`retrieval.store_lock`)."""
         self.settings = settings or get_settings()
+        self._role, self._wait = role, wait
         self._lock = threading.Lock()
         self._store: CorpusStore | None = None
         self._embedder: Embedder | None = None
@@ -50,7 +55,7 @@ class NewsService:
         with self._lock:
             if self._store is None:
                 self._embedder = make_embedder(self.settings)
-                self._store = CorpusStore(self.settings, self._embedder)
+                self._store = CorpusStore(self.settings, self._embedder, role=self._role, wait=self._wait)
                 self._retriever = HybridRetriever(self._store, self._embedder, k=self.settings.top_k)
             assert self._retriever is not None
             return self._store, self._retriever

@@ -1,8 +1,9 @@
 """One reload at a time across processes sharing a Chroma store: a lease held as a collection.
 
 A reload run by two processes at once (two bot shards on one Chroma server, or
-``newsbot ingest`` beside a running bot) would build the same next generation
-and commit over each other. Creating a collection is atomic in Chroma (its
+``newsbot ingest`` beside a running bot on that server) would build the same next
+generation and commit over each other. (An embedded store is held by one process
+at a time, :mod:`retrieval.store_lock`; the lease costs little there and keeps one path.) Creating a collection is atomic in Chroma (its
 name is unique), so the lease is the collection ``{prefix}_reloading``: whoever
 creates it holds it, and deletes it when the reload ends. Its metadata says
 who holds it (host, pid) and when it last showed signs of life; a thread

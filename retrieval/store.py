@@ -29,6 +29,7 @@ from chromadb.errors import NotFoundError
 
 from newsbot.models import Article, Chunk
 from newsbot.settings import Settings
+from retrieval import store_lock
 from retrieval.chroma_client import open_client
 from retrieval.embeddings import Embedder
 from retrieval.generation import Generation
@@ -43,6 +44,7 @@ from retrieval.store_delta import (
     tidy,
     view_of,
 )
+from retrieval.store_lock import StoreInUse
 from retrieval.store_types import (
     EmbeddingModelMismatch,
     IngestReport,
@@ -61,11 +63,14 @@ READER_GRACE = 30.0  # how long a switch waits for searches on the old generatio
 class CorpusStore:
     """Chroma-backed corpus with atomic generation switches. Thread-safe."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, *, role: str = "newsbot",
+                 wait: float = store_lock.WAIT_SECONDS) -> None:
+        """Open the store; an embedded one is first locked for this process, waiting up to ``wait`` s for
+        another that has it open; ``role`` names us to the others (:mod:`retrieval.store_lock`)."""
         self.settings = settings
         self.embedder = embedder
         self.prefix = settings.collection
-        self.client, self.mode = open_client(settings)
+        self.client, self.mode, self._held = open_client(settings, role=role, wait=wait)
         # The registry holds no records: no embedding function, so any embedder can open it.
         self._registry = self.client.get_or_create_collection(f"{self.prefix}_registry", embedding_function=None)
         self._swap = threading.Lock()
@@ -292,7 +297,7 @@ class CorpusStore:
         """
         active = self._live.base if self._live else None
         seq = int(self._meta.get("seq", 0))
-        if self._live is not None and self.mode == "embedded":  # a server's other clients may be mid-reload
+        if self._live is not None and self.mode == "embedded":  # ours alone (store_lock); a server's may be in use
             tidy(self._live, retired_of(self._meta))
         for name in Generation.names(self.client, self.prefix):
             number = Generation.number(name)
@@ -302,10 +307,13 @@ class CorpusStore:
             Generation.drop_named(self.client, name)
 
     def close(self) -> None:
-        """Nothing to flush: Chroma persists each write. Forget the live generation."""
+        """Nothing to flush: Chroma persists each write. Forget the live generation; let other processes in."""
         with self._swap:
             self._live = None
+        held, self._held = self._held, None
+        if held is not None:
+            store_lock.release(held)
 
 
-__all__ = ["CorpusStore", "EmbeddingModelMismatch", "IngestReport", "ReloadInProgress", "StoreStats",
+__all__ = ["CorpusStore", "EmbeddingModelMismatch", "IngestReport", "ReloadInProgress", "StoreInUse", "StoreStats",
            "StoreVerificationError"]
