@@ -10,7 +10,7 @@ who holds it (host, pid) and when it last showed signs of life; a thread
 renews that every :data:`BEAT_SECONDS`.
 
 A lease is *stale* when its holder is a process of this host that no longer
-exists (a crash), or when it has not been renewed for :data:`STALE_SECONDS`
+exists (a crash; a pid since reused is told apart by its start time, on Linux), or when it has not been renewed for :data:`STALE_SECONDS`
 (a crash on another host). A stale lease is broken by renaming that very
 collection out of the way (Chroma renames by id, so a fresh lease taken by
 someone else meanwhile is never touched) and taking a new one.
@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import chromadb
@@ -44,6 +45,15 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # exists, owned by another user
         return True
     return True
+
+
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot, Linux), so a reused pid is told apart; else None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[19])  # field 22, counted after the command name
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class ReloadLease:
@@ -104,8 +114,10 @@ class ReloadLease:
 
     # --- inside -------------------------------------------------------------
     def _meta(self) -> dict[str, Any]:
-        return {"owner": self.owner, "host": socket.gethostname(), "pid": os.getpid(), "beat": time.time(),
+        meta = {"owner": self.owner, "host": socket.gethostname(), "pid": os.getpid(), "beat": time.time(),
                 "since": self._since}
+        started = _started(os.getpid())
+        return meta if started is None else {**meta, "started": started}
 
     def _renew(self) -> None:
         while not self._stop.wait(BEAT_SECONDS):
@@ -125,6 +137,8 @@ class ReloadLease:
         here = meta.get("host") == socket.gethostname() and isinstance(meta.get("pid"), int)
         if here and not _alive(int(meta["pid"])):
             return True  # its holder crashed
+        if here and isinstance(meta.get("started"), int) and _started(int(meta["pid"])) not in (None, meta["started"]):
+            return True  # its holder crashed and another process has its pid now
         return time.time() - float(meta.get("beat") or 0) > STALE_SECONDS
 
     def _break(self, stale: Any) -> None:

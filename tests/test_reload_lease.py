@@ -77,6 +77,29 @@ def test_a_lease_left_by_a_dead_process_of_this_host_is_broken(tmp_path: Path) -
     assert {c.name for c in store.client.list_collections()} & {"crashed_reloading"} == set()
 
 
+def test_a_lease_whose_pid_now_belongs_to_another_process_is_broken(tmp_path: Path) -> None:
+    store = CorpusStore(Settings(data_dir=tmp_path, collection="reused"), shared_onnx())
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # a live process of this host, but not the one that took the lease (it started at another time)
+        _lease_held_by(store, host=socket.gethostname(), pid=proc.pid, started=1, beat=time.time())
+        assert store.sync(OLD, chunker=chunker).switched
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_lease_of_a_live_process_of_this_host_refuses_the_reload(tmp_path: Path) -> None:
+    store = CorpusStore(Settings(data_dir=tmp_path, collection="alive"), shared_onnx())
+    holder = ReloadLease(store.client, store.prefix)
+    holder.acquire()  # with its real pid and start time
+    try:
+        with pytest.raises(ReloadInProgress, match=f"pid {os.getpid()}"):
+            store.sync(OLD, chunker=chunker)
+    finally:
+        holder.release()
+    assert store.sync(OLD, chunker=chunker).switched
+
+
 def test_a_live_lease_of_another_host_refuses_the_reload_and_leaves_the_corpus(tmp_path: Path) -> None:
     store = CorpusStore(Settings(data_dir=tmp_path, collection="busy"), shared_onnx())
     store.sync(OLD, chunker=chunker)
