@@ -69,10 +69,66 @@ def _after_determiner(words: list[str], i: int) -> bool:
     return j >= 0 and words[j].lower() in _DETERMINERS
 
 
+_BASE = {past: base for base, past in _PAST.items()} | {"added": "add", "was": "be", "were": "be"}
+#: Endings of a regular past whose base form ends in "e" ("apologized" -> "apologize").
+_E_PASTS = ("ized", "ised", "ated", "uced", "ured", "ared", "ored", "ired", "oved", "ived", "aved", "osed",
+            "used", "ased", "aded", "ided", "oded", "uded", "ined", "oned", "aned", "oted")
+#: Endings of a regular past whose base form is the past less "ed" ("launched" -> "launch").
+_PLAIN_PASTS = ("ched", "shed", "cked", "nted", "rted", "sted", "lted", "nded", "rded", "rned", "gned", "ened",
+                "ained", "oined", "ested", "ssed", "lled", "ffed", "ered", "owed", "ayed", "eyed", "rked", "lked",
+                "rmed", "lped", "ited", "ected", "acted", "upted", "pted", "xed", "ooted")
+_MODALS = frozenset("is are was were has have had can could will would should may might must".split())
+
+
+def _base(past: str) -> str | None:
+    """The base form of a past-tense verb ("apologized" -> "apologize"), or None when unsure."""
+    v = past.lower()
+    if v in _BASE:
+        return _BASE[v]
+    if not v.endswith("ed") or len(v) < 5:
+        return None
+    if v.endswith("ied"):
+        return v[:-3] + "y"
+    if v[-3] == v[-4] and v[-3] not in "lsfz" and v[-3] not in "aeiou":
+        return v[:-3]  # "stopped" -> "stop"
+    if v.endswith(_PLAIN_PASTS):
+        return v[:-2]
+    if v.endswith(_E_PASTS):
+        return v[:-1]
+    return None
+
+
+def negate(statement: str) -> str:
+    """"Lukashenko apologized" -> "Lukashenko did not apologize"; "it is not so that …" when the verb is unclear."""
+    words = statement.split()
+    at = verb_index(words, "")
+    if at == 0:  # "they stopped": a pronoun is the subject
+        at = verb_index(words[1:], "")
+        at = None if at is None else at + 1
+    if at:
+        verb = words[at].lower()
+        if verb in _MODALS:
+            return " ".join([*words[: at + 1], "not", *words[at + 1 :]])
+        base = _base(verb)
+        if base is not None and base != "be":
+            return " ".join([*words[:at], "did not", base, *words[at + 1 :]])
+    return f"it is not so that {statement}"
+
+
+def affirm(statement: str) -> str:
+    """A statement whose negation was taken out, in plain form: "Lukashenko did apologize" -> "Lukashenko apologized"."""
+    words = statement.split()
+    for i, w in enumerate(words[:-1]):
+        if w.lower() in ("did", "does", "do") and words[i + 1][:1].islower():
+            verb = _past(words[i + 1]) if w.lower() == "did" else words[i + 1] + ("s" if w.lower() == "does" else "")
+            return " ".join([*words[:i], verb, *words[i + 2 :]])
+    return statement
+
+
 def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, str | None]:
     """("Lukashenko apologized", "Lukashenko did not apologize") for "Did Lukashenko apologize"."""
     if claim_body:
-        return claim_body, f"it is not so that {claim_body}"
+        return claim_body, negate(claim_body)
     words = question_body.split()
     if len(words) < 2:
         return None, None

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from newsbot.engine.claim import claim_statements, verb_index
+from newsbot.engine.claim import affirm, claim_statements, verb_index
 from newsbot.text import is_stopword, term, tokens
 
 Kind = Literal["yesno", "value", "open"]
@@ -30,6 +30,15 @@ _LEADS = re.compile(
     r"did anyone say that|tell me whether|tell me if|i heard that|did it happen that)\s+",
     re.IGNORECASE,
 )
+#: "Who said Lukashenko apologized?" asks who holds a claim: answered as "Is it true that …?", whose
+#: sides name who says it and who denies it.
+_SAYER = re.compile(
+    r"^who (?:has |have )?(?:said|says|claimed|claims|stated|states|alleged|alleges|reported|reports|insisted|"
+    r"insists|told \w+(?: \w+)?(?= that\b))(?: that)?\s+",
+    re.IGNORECASE,
+)
+_NEGATORS = frozenset("not never".split())
+_FINITE = frozenset("is are was were has have had will would did does do can could".split())
 #: Words that name the kind of answer rather than its content.
 _TYPE_WORDS: dict[str, AnswerType] = {
     "location": "place", "where": "place", "city": "place", "country": "entity", "place": "place",
@@ -59,6 +68,7 @@ class Question:
     name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
     subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
+    negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
     affirmative: str | None = None  # yes/no: the claim as a statement
     negative: str | None = None  # yes/no: its negation
     weights: dict[str, float] = field(default_factory=dict)
@@ -77,11 +87,18 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     text = " ".join(question.strip().split())
     if proper_terms:
         text = _recase(text, proper_terms)
-    body = _LEADS.sub("", _question_part(text).rstrip("?!. ")).strip()
+    body = _LEADS.sub("", _question_part(_uncontract(text)).rstrip("?!. ")).strip()
+    said = _SAYER.match(body)
+    if said and _states_something(body[said.end():]):
+        body = body[said.end():]
+    led_by_claim = body != _uncontract(text).rstrip("?!. ").strip()
+    stated, negated = body, False
+    if led_by_claim or body.split()[:1] and body.split()[0].lower() in _AUX:
+        kept = [w for w in body.split() if w.lower() not in _NEGATORS]
+        negated, body = len(kept) < len(body.split()), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
     toks = tokens(body)
     words = [t.text for t in toks]
     first = words[0].lower() if words else ""
-    led_by_claim = body != text.rstrip("?!. ").strip()
     kind: Kind
     if led_by_claim or first in _AUX:
         kind = "yesno"
@@ -143,6 +160,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     affirmative = negative = None
     if kind == "yesno":
         affirmative, negative = claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
+        if negated:  # the claim asked about is the negative one
+            affirmative, negative = (stated, affirm(body)) if led_by_claim else (negative, affirmative)
     return Question(
         text=text,
         kind=kind,
@@ -155,10 +174,24 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         name_heads=name_heads,
         subject=subject,
         subject_terms=frozenset(subject_terms),
+        negated=negated and kind == "yesno",
         affirmative=affirmative,
         negative=negative,
         weights=weights,
     )
+
+
+def _uncontract(text: str) -> str:
+    """"Didn't" -> "Did not", "won't" -> "will not", so a negation is one word wherever it is written."""
+    text = re.sub(r"\b([Ww])on['’]t\b", r"\1ill not", text)
+    text = re.sub(r"\b([Cc])an['’]t\b", r"\1an not", text)
+    return re.sub(r"\b(\w+)n['’]t\b", r"\1 not", text)
+
+
+def _states_something(clause: str) -> bool:
+    """``clause`` reads as a statement (a subject and a finite verb), not a noun ("who reported the story")."""
+    words = [w.lower().strip(",.'\"") for w in clause.split()]
+    return len(words) >= 2 and any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words[1:])
 
 
 def _camel(word: str) -> bool:

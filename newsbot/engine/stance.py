@@ -176,6 +176,14 @@ def _predicate_index(question: Question, s: SentenceInfo) -> int | None:
 
 
 def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
+    """SUPPORTS or REFUTES the claim asked about (turned round when the question denies: "Didn't he …?")."""
+    stance = _stated_polarity(question, s, pred_at)
+    if question.negated:
+        return Stance.REFUTES if stance is Stance.SUPPORTS else Stance.SUPPORTS
+    return stance
+
+
+def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     before = s.tokens[max(0, pred_at - NEGATION_WINDOW) : pred_at]
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES

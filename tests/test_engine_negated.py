@@ -1,0 +1,65 @@
+"""Questions that deny ("Didn't Lukashenko apologize?") or ask who holds a claim ("Who said …?").
+
+A denied claim turns the sides round: whoever says he did not apologize supports it. Wording says
+what each side holds in plain English ("Lukashenko did not apologize", not "it is not so that …").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.engine import compose
+from newsbot.engine.claim import negate
+from newsbot.models import Answer, Stance, Verdict
+from tests.engine_helpers import evidence, seed_article
+
+EVIDENCE = evidence(seed_article())
+
+
+def _speaker(answer: Answer, stance: Stance) -> str:
+    sides = [s for s in answer.sides if s.stance is stance]
+    assert len(sides) == 1, answer.sides
+    return sides[0].speaker or ""
+
+
+@pytest.mark.parametrize("question", ["Didn't Lukashenko apologize?", "Did Lukashenko not apologize?",
+                                      "Is it true that Lukashenko did not apologize?",
+                                      "Did Lukashenko never apologize?"])
+def test_a_denied_claim_is_supported_by_the_denial_and_refuted_by_the_claim(question: str) -> None:
+    answer = compose(question, EVIDENCE)
+    assert answer.verdict is Verdict.CONTESTED
+    assert "Eismont" in _speaker(answer, Stance.SUPPORTS) and "Zelensky" in _speaker(answer, Stance.REFUTES)
+    assert "Eismont (Aleksandr Lukashenko's press secretary) says Lukashenko did not apologize" in answer.summary
+    assert "Zelensky says Lukashenko apologized" in answer.summary
+
+
+@pytest.mark.parametrize("question", ["Who said Lukashenko apologized?", "Who says that Lukashenko apologized?"])
+def test_who_said_a_claim_names_who_says_it_and_who_denies_it(question: str) -> None:
+    answer = compose(question, EVIDENCE)
+    assert answer.verdict is Verdict.CONTESTED
+    assert "Zelensky" in _speaker(answer, Stance.SUPPORTS) and "Eismont" in _speaker(answer, Stance.REFUTES)
+    assert answer.question == question  # shown as asked
+
+
+def test_who_told_an_outlet_a_denial_names_the_one_who_told_it() -> None:
+    answer = compose("Who told RBC that Lukashenko did not apologize?", EVIDENCE)
+    denial = next(s for s in answer.sides if s.stance is Stance.SUPPORTS)
+    assert "Eismont" in (denial.speaker or "") and denial.audience == "RBC"
+
+
+def test_who_reported_a_thing_is_not_read_as_a_claim() -> None:
+    answer = compose("Who reported the story?", EVIDENCE)
+    assert answer.kind == "value"  # "the story" states nothing to take sides on
+
+
+@pytest.mark.parametrize(("statement", "negation"), [
+    ("Lukashenko apologized to Zelensky", "Lukashenko did not apologize to Zelensky"),
+    ("the EU imposed sanctions", "the EU did not impose sanctions"),
+    ("the Latvian president resigned", "the Latvian president did not resign"),
+    ("Apple bought Beats", "Apple did not buy Beats"),
+    ("Tesla was founded in 2003", "Tesla was not founded in 2003"),
+    ("they stopped", "they did not stop"),
+    ("prices rose", "it is not so that prices rose"),  # an irregular verb it does not know: no guess
+])
+def test_a_claim_is_negated_in_plain_english_or_not_at_all(statement: str, negation: str) -> None:
+    assert negate(statement) == negation
