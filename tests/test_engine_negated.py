@@ -63,3 +63,12 @@ def test_who_reported_a_thing_is_not_read_as_a_claim() -> None:
 ])
 def test_a_claim_is_negated_in_plain_english_or_not_at_all(statement: str, negation: str) -> None:
     assert negate(statement) == negation
+
+
+def test_a_thing_named_in_a_be_question_is_its_subject_not_its_predicate() -> None:
+    # "refinery" was taken for the predicate, so Lukashenko's warning about "the Mozyr refinery" was
+    # cited as saying "the Mozyr is refinery in the Gomel region".
+    answer = compose("Is the Mozyr refinery in the Gomel region?", EVIDENCE)
+    assert answer.verdict is not Verdict.SUPPORTED or all("warned" not in c.quote for c in answer.citations)
+    assert "is refinery" not in answer.summary
+    assert not any(s.stance is Stance.SUPPORTS and "Lukashenko" in (s.speaker or "") for s in answer.sides)

@@ -57,8 +57,23 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
         if i + 1 < len(rest) and (i > 0 and rest[i - 1].lower() in _DETERMINERS
                                   or low in _ROLES and _after_determiner(rest, i)):
             continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
+        if aux.lower() in _BE and _after_determiner(rest, i) and _noun_before_place(rest, i):
+            continue  # "Is the Mozyr refinery in …": the refinery is what is asked about, not the predicate
         return i
     return None
+
+
+_BE = frozenset("is are was were".split())
+_PLACE_WORDS = frozenset("in on at near inside outside within from part located based one a an the".split())
+_ADJECTIVE_ENDS = ("ed", "en", "ing", "ous", "ful", "ive", "able", "ible", "ic", "al", "ant", "ent", "less")
+_ADJECTIVES = frozenset("ready able likely aware close open free safe alive dead true due guilty busy".split())
+
+
+def _noun_before_place(words: list[str], i: int) -> bool:
+    """``words[i]`` reads as a noun and a place or part follows ("refinery in"), not "ready for"."""
+    low = words[i].lower().strip(",.")
+    return (i + 1 < len(words) and words[i + 1].lower() in _PLACE_WORDS and low not in _ADJECTIVES
+            and not low.endswith(_ADJECTIVE_ENDS))
 
 
 def _after_determiner(words: list[str], i: int) -> bool:
