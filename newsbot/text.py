@@ -28,7 +28,7 @@ STOPWORDS: frozenset[str] = frozenset(
     also just only very too more most much many some any each every all both either such own same
     other another up down out off again further once s t de la le du del der von van da
     said says say told tell according reported report yes true false really actually ever
-    is it true that whether""".split()
+    is it true that whether nothing something anything everything""".split()
 )
 
 #: Words that negate the predicate they precede.

@@ -72,3 +72,17 @@ def test_a_thing_named_in_a_be_question_is_its_subject_not_its_predicate() -> No
     assert answer.verdict is not Verdict.SUPPORTED or all("warned" not in c.quote for c in answer.citations)
     assert "is refinery" not in answer.summary
     assert not any(s.stance is Stance.SUPPORTS and "Lukashenko" in (s.speaker or "") for s in answer.sides)
+
+
+@pytest.mark.parametrize("question", ["Why did Eismont say Lukashenko had nothing to apologize for?",
+                                      "Why did Lukashenko not apologize?"])
+def test_why_is_answered_with_the_reason_the_source_gives_after_its_claim(question: str) -> None:
+    answer = compose(question, EVIDENCE)  # "nothing" was read as the relation asked about: not found
+    assert answer.verdict is Verdict.SUPPORTED and "Eismont" in (answer.sides[0].speaker or "")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "he did not apologize" in quotes and "because Ukraine, as we remember, was the first" in quotes
+
+
+def test_a_what_question_does_not_pull_in_the_following_sentences() -> None:
+    answer = compose("What did Eismont tell RBC?", EVIDENCE)
+    assert not any("because Ukraine" in c.quote for c in answer.citations)

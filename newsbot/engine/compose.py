@@ -9,6 +9,7 @@ construction. Nothing relevant means ``not_found`` with no citations.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -254,7 +255,23 @@ def _open(q: Question, candidates: list[_Candidate]) -> Answer | None:
         key = c.sentence.attribution.key or f"outlet:{c.evidence.article.publisher or c.evidence.article.id}"
         if len(groups) < MAX_SIDES_PER_STANCE or key in groups:
             groups[key].append(c)
-    sides = [side_for(q, stance, [_found(c) for c in g[:MAX_QUOTES_PER_SIDE]], book) for g in groups.values()]
+    why = q.text.lower().startswith("why ")
+    sides = [side_for(q, stance, [f for c in g for f in [_found(c), *(_reasons(c) if why else [])]][:MAX_QUOTES_PER_SIDE],
+                      book) for g in groups.values()]
     verdict = Verdict.SUPPORTED if answering else Verdict.CONTEXT
     return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
                   sides=sides, citations=book.citations)
+
+
+_REASON = re.compile(r"\b(?:because|reason|due to|owing to|as a result|in order to|so that)\b", re.IGNORECASE)
+
+
+def _reasons(c: _Candidate, ahead: int = 2) -> list[Found]:
+    """For "Why …?": the next sentences of the paragraph that give a reason ("because Ukraine was the first …")."""
+    out = []
+    for o in c.analysis.sentences[c.sentence.index + 1 : c.sentence.index + 1 + ahead]:
+        if o.paragraph != c.sentence.paragraph:
+            break
+        if _REASON.search(o.text) and not is_tainted(c.evidence.article.text, o.start, o.end):
+            out.append(Found(article=c.evidence.article, analysis=c.analysis, sentence=o))
+    return out
