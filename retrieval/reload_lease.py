@@ -3,15 +3,16 @@
 A reload run by two processes at once (two bot shards on one Chroma server, or
 ``newsbot ingest`` beside a running bot on that server) would build the same next
 generation and commit over each other. (An embedded store is held by one process
-at a time, :mod:`retrieval.store_lock`; the lease costs little there and keeps one path.) Creating a collection is atomic in Chroma (its
+at a time, :mod:`retrieval.store_lock`; the lease costs little there and keeps one
+path.) Creating a collection is atomic in Chroma (its
 name is unique), so the lease is the collection ``{prefix}_reloading``: whoever
 creates it holds it, and deletes it when the reload ends. Its metadata says
 who holds it (host, pid) and when it last showed signs of life; a thread
 renews that every :data:`BEAT_SECONDS`.
 
 A lease is *stale* when its holder is a process of this host that no longer
-exists (a crash; a pid since reused is told apart by its start time, on Linux), or when it has not been renewed for :data:`STALE_SECONDS`
-(a crash on another host). A stale lease is broken by renaming that very
+exists (a crash; a pid since reused is told apart by its start time, on Linux),
+or when it has not been renewed for :data:`STALE_SECONDS` (a crash on another host). A stale lease is broken by renaming that very
 collection out of the way (Chroma renames by id, so a fresh lease taken by
 someone else meanwhile is never touched) and taking a new one.
 """
@@ -62,6 +63,7 @@ class ReloadLease:
     def __init__(self, client: chromadb.ClientAPI, prefix: str) -> None:
         self.client, self.name = client, f"{prefix}_reloading"
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._started = _started(os.getpid())  # read once: it never changes for this process
         self._held: Any = None
         self._since = ""
         self._stop = threading.Event()
@@ -116,8 +118,7 @@ class ReloadLease:
     def _meta(self) -> dict[str, Any]:
         meta = {"owner": self.owner, "host": socket.gethostname(), "pid": os.getpid(), "beat": time.time(),
                 "since": self._since}
-        started = _started(os.getpid())
-        return meta if started is None else {**meta, "started": started}
+        return meta if self._started is None else {**meta, "started": self._started}
 
     def _renew(self) -> None:
         while not self._stop.wait(BEAT_SECONDS):

@@ -84,7 +84,7 @@ def _after_determiner(words: list[str], i: int) -> bool:
     return j >= 0 and words[j].lower() in _DETERMINERS
 
 
-_BASE = {past: base for base, past in _PAST.items()} | {"added": "add", "was": "be", "were": "be"}
+_BASE = {past: base for base, past in _PAST.items()} | {"added": "add"}
 #: Endings of a regular past whose base form ends in "e" ("apologized" -> "apologize").
 _E_PASTS = ("ized", "ised", "ated", "uced", "ured", "ared", "ored", "ired", "oved", "ived", "aved", "osed",
             "used", "ased", "aded", "ided", "oded", "uded", "ined", "oned", "aned", "oted")
@@ -125,7 +125,7 @@ def negate(statement: str) -> str:
         if verb in _MODALS:
             return " ".join([*words[: at + 1], "not", *words[at + 1 :]])
         base = _base(verb)
-        if base is not None and base != "be":
+        if base is not None:
             return " ".join([*words[:at], "did not", base, *words[at + 1 :]])
     return f"it is not so that {statement}"
 

@@ -87,15 +87,16 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     text = " ".join(question.strip().split())
     if proper_terms:
         text = _recase(text, proper_terms)
-    body = _LEADS.sub("", _question_part(_uncontract(text)).rstrip("?!. ")).strip()
+    plain = _uncontract(text)
+    body = _LEADS.sub("", _question_part(plain).rstrip("?!. ")).strip()
     said = _SAYER.match(body)
     if said and _states_something(body[said.end():]):
         body = body[said.end():]
-    led_by_claim = body != _uncontract(text).rstrip("?!. ").strip()
-    stated, negated = body, False
-    if led_by_claim or body.split()[:1] and body.split()[0].lower() in _AUX:
-        kept = [w for w in body.split() if w.lower() not in _NEGATORS]
-        negated, body = len(kept) < len(body.split()), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
+    led_by_claim = body != plain.rstrip("?!. ").strip()
+    stated, negated, spaced = body, False, body.split()
+    if led_by_claim or spaced[:1] and spaced[0].lower() in _AUX:
+        kept = [w for w in spaced if w.lower() not in _NEGATORS]
+        negated, body = len(kept) < len(spaced), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
     toks = tokens(body)
     words = [t.text for t in toks]
     first = words[0].lower() if words else ""
