@@ -277,7 +277,8 @@ def _audience(text: str, verb: Token, end: int) -> str | None:
 
 def _when(text: str, start: int, end: int) -> str | None:
     m = _WHEN_RE.search(text, start, end)
-    return m.group(0) if m else None
+    # every pattern opens with a common word ("In the spring of 2024" at a sentence's start reads "in …")
+    return m.group(0)[:1].lower() + m.group(0)[1:] if m else None
 
 
 def occasion(text: str, start: int, end: int) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
 from newsbot.engine.injection import is_tainted
@@ -110,8 +110,8 @@ def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:
     aliases = aliases_of({id(c.analysis): c.analysis for c in candidates}.values())
     for c in candidates:
         j = judge_yesno(q, c.analysis, c.sentence, c.evidence.article.title, c.title_terms, aliases)
-        if j is not None:
-            judged.append((c, j))
+        if j is not None:  # the judgement may read the sentence as the outlet's report
+            judged.append((replace(c, sentence=j.sentence), j))
     book = CitationBook()
     sides = []
     for stance in (Stance.SUPPORTS, Stance.REFUTES):

@@ -95,7 +95,9 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     led_by_claim = body != plain.rstrip("?!. ").strip()
     stated, negated, spaced = body, False, body.split()
     if led_by_claim or spaced[:1] and spaced[0].lower() in _AUX:
-        kept = [w for w in spaced if w.lower() not in _NEGATORS]
+        clause = next((i for i, w in enumerate(spaced) if w.lower() in ("that", "whether", "if")), len(spaced))
+        kept = [w for w in spaced[:clause] if w.lower() not in _NEGATORS] + spaced[clause:]  # "Did she say
+        # that he did not …?" asks whether she said it: the negation is the reported clause's own
         negated, body = len(kept) < len(spaced), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
     toks = tokens(body)
     words = [t.text for t in toks]

@@ -12,14 +12,15 @@ context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsbot.engine.attribution import (
     ArticleAnalysis,
+    Attribution,
     SentenceInfo,
 )
 from newsbot.engine.question import Question
-from newsbot.engine.subject import Aliases, subject_matches
+from newsbot.engine.subject import Aliases, speaks_here, subject_matches
 from newsbot.models import Stance
 from newsbot.text import DENIALS, is_negation, term
 
@@ -160,10 +161,21 @@ def judge_yesno(
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6:
-            return Judgement(s, _polarity(question, s, pred_at), own, win)
+            return Judgement(_reported(s, pred_at), _polarity(question, s, pred_at), own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
     return None
+
+
+def _reported(s: SentenceInfo, pred_at: int) -> SentenceInfo:
+    """The sentence as the outlet's report when its predicate is the speaker's own speech verb.
+
+    "Lukashenko warned that Ukraine would face a “tenfold response”" answers "Did Lukashenko threaten
+    Ukraine?" as the outlet's account of what he did, not as his own claim about himself.
+    """
+    if not speaks_here(s, pred_at):
+        return s
+    return replace(s, attribution=Attribution(when=s.attribution.when))
 
 
 def _predicate_index(question: Question, s: SentenceInfo) -> int | None:

@@ -35,6 +35,9 @@ def subject_matches(
     """Does the predicate's subject in ``s`` refer to the question's subject?"""
     if question.subject is None:
         return True
+    if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
+        return is_subject(question, aliases, s.attribution.key)
+    pred_at = _participle_subject_at(s, pred_at, _key_or_none(s.attribution.speaker))
     if _noun_before(s, pred_at):
         return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
     pred_start = s.tokens[pred_at].start
@@ -90,6 +93,43 @@ def _noun_before(s: SentenceInfo, pred_at: int) -> bool:
         return False
     between = s.text[prev.end - s.start : s.tokens[pred_at].start - s.start]
     return between.strip() == "" and low not in _BETWEEN | _THIRD_PERSON | _FIRST_PERSON
+
+
+def speaks_here(s: SentenceInfo, pred_at: int) -> bool:
+    """The predicate is the speaker's own speech verb, right after their name ("Lukashenko warned that …")."""
+    attr = s.attribution
+    if not attr.speaker or attr.inherited or s.tokens[pred_at].text.lower() not in SPEECH_VERBS:
+        return False
+    return s.text[: s.tokens[pred_at].start - s.start].rstrip(" ,").endswith(attr.speaker)
+
+
+def _participle_subject_at(s: SentenceInfo, pred_at: int, speaker_key: str | None) -> int:
+    """Where to look for the subject of a participle that opens a clause after a comma.
+
+    In "Zelensky said he confronted Lukashenko, accusing him of complicity" the one accusing is
+    the subject of the clause before the comma ("he": Zelensky), not the name right before it.
+    Returns the index of the word after that clause's subject (a pronoun, or a name other than
+    the speaker's), so the usual search finds it; ``pred_at`` itself when the predicate is no such participle.
+    """
+    tok = s.tokens[pred_at]
+    if pred_at == 0 or not tok.text.lower().endswith("ing"):
+        return pred_at
+    prev = s.tokens[pred_at - 1]
+    if s.text[prev.end - s.start : tok.start - s.start].strip() != ",":
+        return pred_at
+    begin = 0  # the clause before the comma runs back to the comma before it
+    for i in range(pred_at - 1, 0, -1):
+        if "," in s.text[s.tokens[i - 1].end - s.start : s.tokens[i].start - s.start]:
+            begin = i
+            break
+    name_ends = {start: end for name, start, end in s.names if name_key(name) != speaker_key}
+    for i in range(begin, pred_at):
+        t = s.tokens[i]
+        if t.start in name_ends:
+            return next((j for j in range(i, pred_at) if s.tokens[j].start >= name_ends[t.start]), pred_at)
+        if t.text.lower() in _THIRD_PERSON | _FIRST_PERSON and not _inside_single_quote(s, t.start):
+            return i + 1
+    return pred_at
 
 
 def aliases_of(analyses: Iterable[ArticleAnalysis]) -> Aliases:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo
+from newsbot.engine.attribution import SPEECH_VERBS, ArticleAnalysis, SentenceInfo
 from newsbot.engine.question import Question
+from newsbot.engine.subject import is_subject
 from newsbot.engine.values import Value
 from newsbot.models import Article, Citation, Side, Stance, Verdict
+from newsbot.text import quoted_mask, term
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,9 @@ def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook
     if value is not None:
         text = f"{head}: {value}"
     elif stance is Stance.SUPPORTS and q.kind == "yesno":
-        text = f"{head}: {q.affirmative or 'yes'}"
+        text = f"{head}: {_own_account(q, q.affirmative, found) or 'yes'}"
     elif stance is Stance.REFUTES:
-        text = f"{head}: {q.negative or 'no'}"
+        text = f"{head}: {_own_account(q, q.negative, found) or 'no'}"
     else:
         text = f"{head}: {_clip(found[0].sentence.text)}"
     return Side(stance=stance, speaker=speaker, text=text, citations=numbers, audience=audience, when=when,
@@ -103,11 +105,44 @@ def _name(s: Side) -> str:
 
 
 def _claim(q: Question, s: Side) -> str:
-    if q.kind == "yesno" and s.stance is Stance.SUPPORTS:
-        return f"says {q.affirmative}" if q.affirmative else "says yes"
-    if s.stance is Stance.REFUTES:
-        return f"says {q.negative}" if q.negative else "says no"
+    if s.stance in (Stance.SUPPORTS, Stance.REFUTES) and (q.kind == "yesno" or s.stance is Stance.REFUTES):
+        return "says " + s.text.split(": ", 1)[1]  # the side's claim, in its speaker's own account if so
     return "reports"
+
+
+def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | None:
+    """The claim with its subject as "he"/"she" when its speaker is that subject.
+
+    "Zelensky says Zelensky accused Lukashenko" reads "Zelensky says he accused Lukashenko", with the
+    pronoun the article uses for the speaker ("Zelensky said he …"); unchanged if the article uses none.
+    """
+    key = found[0].sentence.attribution.key if found else None
+    if claim is None or not found or not is_subject(q, found[0].analysis.name_terms, key):
+        return claim
+    pronoun = _pronoun_for(found[0].analysis, key)
+    words = claim.split()
+    n = 0
+    while n < len(words) and (term(words[n]) in q.subject_terms or words[n].lower() == "the"):
+        n += 1
+    if pronoun is None or n == 0 or n == len(words) or term(words[n - 1]) not in q.subject_terms:
+        return claim
+    return " ".join([pronoun, *words[n:]])
+
+
+def _pronoun_for(analysis: ArticleAnalysis, key: str) -> str | None:
+    """"he" or "she", if the article calls the speaker ``key`` only that next to a speech verb outside quotes."""
+    seen: set[str] = set()
+    for s in analysis.sentences:
+        if s.attribution.key != key or s.attribution.inherited:
+            continue
+        mask = quoted_mask(s.text)
+        words = [t.text.lower() for t in s.tokens if not mask[t.start - s.start]]
+        for a, b in zip(words, words[1:], strict=False):
+            if a in SPEECH_VERBS and b in ("he", "she"):
+                seen.add(b)
+            elif a in ("he", "she") and b in SPEECH_VERBS:
+                seen.add(a)
+    return seen.pop() if len(seen) == 1 else None
 
 
 def _refs(s: Side) -> str:

@@ -1,0 +1,60 @@
+"""Who did what in the seed article: the subject of a participle, a speaker's own act, a speaker's own account.
+
+"Zelensky said he confronted Lukashenko, accusing him of complicity": Zelensky accused, not Lukashenko.
+"Lukashenko warned that …": the outlet reports his warning; it is not his claim about himself.
+"""
+
+from __future__ import annotations
+
+from newsbot.engine import compose
+from newsbot.engine.question import analyze
+from newsbot.models import Answer, Stance, Verdict
+from tests.engine_helpers import evidence, seed_article
+
+EVIDENCE = evidence(seed_article())
+
+
+def _supporters(answer: Answer) -> list[str]:
+    return [s.speaker or s.text.split(":", 1)[0] for s in answer.sides if s.stance is Stance.SUPPORTS]
+
+
+def test_the_one_a_participle_after_a_comma_describes_is_the_clause_subject() -> None:
+    answer = compose("Did Zelensky accuse Lukashenko of complicity?", EVIDENCE)
+    assert answer.verdict is Verdict.SUPPORTED
+    assert "accusing him of complicity" in answer.citations[0].quote
+    assert compose("Did Lukashenko accuse Zelensky of complicity?", EVIDENCE).verdict is Verdict.CONTEXT
+
+
+def test_a_participle_after_a_named_clause_keeps_that_name_as_its_subject() -> None:
+    # "According to Zelensky, Lukashenko suggested retaliating …, emphasizing its personal importance to him."
+    assert compose("Did Lukashenko emphasize the refinery's importance?", EVIDENCE).verdict is Verdict.SUPPORTED
+    assert compose("Did Zelensky emphasize the refinery's importance?", EVIDENCE).verdict is Verdict.CONTEXT
+
+
+def test_a_speakers_own_act_is_reported_by_the_outlet_not_claimed_by_the_speaker() -> None:
+    answer = compose("Did Lukashenko threaten Ukraine?", EVIDENCE)
+    assert answer.verdict is Verdict.SUPPORTED
+    assert _supporters(answer) == ["Meduza, in the spring of 2024"]
+    assert "Meduza says Lukashenko threatened Ukraine" in answer.summary
+    assert "Lukashenko says Lukashenko" not in answer.summary
+
+
+def test_a_speaker_who_is_the_claims_subject_is_worded_with_the_articles_pronoun() -> None:
+    for question in ("Did Zelensky accuse Lukashenko of complicity?",
+                     "Did the Ukrainian president accuse Lukashenko of complicity?"):
+        answer = compose(question, EVIDENCE)
+        assert "Zelensky says he accused Lukashenko of complicity" in answer.summary, answer.summary
+        assert answer.sides[0].text.endswith(": he accused Lukashenko of complicity")
+
+
+def test_someone_elses_claim_keeps_its_subject_named() -> None:
+    answer = compose("Did Lukashenko apologize?", EVIDENCE)
+    assert "Zelensky says Lukashenko apologized" in answer.summary
+    assert "Eismont (Aleksandr Lukashenko's press secretary) says Lukashenko did not apologize" in answer.summary
+
+
+def test_a_negation_inside_a_reported_clause_does_not_deny_the_question() -> None:
+    q = analyze("Did Eismont tell RBC that Lukashenko did not apologize?")
+    assert not q.negated
+    assert q.affirmative == "Eismont told RBC that Lukashenko did not apologize"
+    assert analyze("Didn't Lukashenko apologize?").negated
