@@ -53,8 +53,8 @@ def test_someone_elses_claim_keeps_its_subject_named() -> None:
     assert "Eismont (Aleksandr Lukashenko's press secretary) says Lukashenko did not apologize" in answer.summary
 
 
-def test_a_negation_inside_a_reported_clause_does_not_deny_the_question() -> None:
-    q = analyze("Did Eismont tell RBC that Lukashenko did not apologize?")
+def test_a_negation_inside_a_that_clause_does_not_deny_the_question() -> None:
+    q = analyze("Did Zelensky learn that Lukashenko did not apologize?")
     assert not q.negated
-    assert q.affirmative == "Eismont told RBC that Lukashenko did not apologize"
+    assert q.affirmative == "Zelensky learned that Lukashenko did not apologize"
     assert analyze("Didn't Lukashenko apologize?").negated

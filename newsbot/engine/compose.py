@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
+from newsbot.engine.reported import said_by_answer
 from newsbot.engine.stance import (
     Judgement,
     coverage,
@@ -112,6 +113,9 @@ def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:
         j = judge_yesno(q, c.analysis, c.sentence, c.evidence.article.title, c.title_terms, aliases)
         if j is not None:  # the judgement may read the sentence as the outlet's report
             judged.append((replace(c, sentence=j.sentence), j))
+    if q.asked_of:  # "Did Zelensky say …?": every speaker's side on the claim, the asked one's answering
+        return said_by_answer(q, [(stance, [_found(c) for c, _ in members]) for stance in (Stance.SUPPORTS, Stance.REFUTES)
+                                  for members in _group_by_speaker([(c, j) for c, j in judged if j.stance is stance])])
     book = CitationBook()
     sides = []
     for stance in (Stance.SUPPORTS, Stance.REFUTES):

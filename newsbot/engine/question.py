@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from newsbot.engine.claim import affirm, claim_statements, verb_index
+from newsbot.engine.framing import unframe
 from newsbot.text import is_stopword, term, tokens
 
 Kind = Literal["yesno", "value", "open"]
@@ -25,20 +26,7 @@ _AUX = frozenset(
     "did does do is are was were has have had can could will would should may might must shall".split()
 )
 _WH = frozenset("who whom whose what which when where why how".split())
-_LEADS = re.compile(
-    r"^(?:is it (?:true|the case|correct|right) that|is it true|do (?:the )?sources say that|"
-    r"did anyone say that|tell me whether|tell me if|i heard that|did it happen that)\s+",
-    re.IGNORECASE,
-)
-#: "Who said Lukashenko apologized?" asks who holds a claim: answered as "Is it true that …?", whose
-#: sides name who says it and who denies it.
-_SAYER = re.compile(
-    r"^who (?:has |have )?(?:said|says|claimed|claims|stated|states|alleged|alleges|reported|reports|insisted|"
-    r"insists|told \w+(?: \w+)?(?= that\b))(?: that)?\s+",
-    re.IGNORECASE,
-)
 _NEGATORS = frozenset("not never".split())
-_FINITE = frozenset("is are was were has have had will would did does do can could".split())
 #: Words that name the kind of answer rather than its content.
 _TYPE_WORDS: dict[str, AnswerType] = {
     "location": "place", "where": "place", "city": "place", "country": "entity", "place": "place",
@@ -69,6 +57,9 @@ class Question:
     subject: str | None = None  # yes/no: the first proper name (who did it)
     subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
     negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
+    asked_of: frozenset[str] = frozenset()  # yes/no: the source asked about ("Did Zelensky say …?"), its terms
+    asks_denial: bool = False  # yes/no: whether that source denies the claim ("Did Eismont deny …?")
+    asked_source: str | None = None  # yes/no: that source as the question names it ("Zelensky")
     affirmative: str | None = None  # yes/no: the claim as a statement
     negative: str | None = None  # yes/no: its negation
     weights: dict[str, float] = field(default_factory=dict)
@@ -88,16 +79,14 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     if proper_terms:
         text = _recase(text, proper_terms)
     plain = _uncontract(text)
-    body = _LEADS.sub("", _question_part(plain).rstrip("?!. ")).strip()
-    said = _SAYER.match(body)
-    if said and _states_something(body[said.end():]):
-        body = body[said.end():]
+    framed = unframe(_question_part(plain).rstrip("?!. "))
+    body = framed.body
     led_by_claim = body != plain.rstrip("?!. ").strip()
     stated, negated, spaced = body, False, body.split()
     if led_by_claim or spaced[:1] and spaced[0].lower() in _AUX:
         clause = next((i for i, w in enumerate(spaced) if w.lower() in ("that", "whether", "if")), len(spaced))
-        kept = [w for w in spaced[:clause] if w.lower() not in _NEGATORS] + spaced[clause:]  # "Did she say
-        # that he did not …?" asks whether she said it: the negation is the reported clause's own
+        kept = [w for w in spaced[:clause] if w.lower() not in _NEGATORS] + spaced[clause:]  # "Did he learn
+        # that she did not …?" asks whether he learned it: the negation is the reported clause's own
         negated, body = len(kept) < len(spaced), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
     toks = tokens(body)
     words = [t.text for t in toks]
@@ -178,6 +167,9 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         subject=subject,
         subject_terms=frozenset(subject_terms),
         negated=negated and kind == "yesno",
+        asked_of=framed.asked_of if kind == "yesno" else frozenset(),
+        asks_denial=framed.asks_denial and kind == "yesno",
+        asked_source=framed.asked_source if kind == "yesno" else None,
         affirmative=affirmative,
         negative=negative,
         weights=weights,
@@ -189,12 +181,6 @@ def _uncontract(text: str) -> str:
     text = re.sub(r"\b([Ww])on['’]t\b", r"\1ill not", text)
     text = re.sub(r"\b([Cc])an['’]t\b", r"\1an not", text)
     return re.sub(r"\b(\w+)n['’]t\b", r"\1 not", text)
-
-
-def _states_something(clause: str) -> bool:
-    """``clause`` reads as a statement (a subject and a finite verb), not a noun ("who reported the story")."""
-    words = [w.lower().strip(",.'\"") for w in clause.split()]
-    return len(words) >= 2 and any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words[1:])
 
 
 def _camel(word: str) -> bool:

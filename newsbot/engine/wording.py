@@ -8,6 +8,7 @@ points at an exact sentence of a stored article.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from newsbot.engine.attribution import SPEECH_VERBS, ArticleAnalysis, SentenceInfo
 from newsbot.engine.question import Question
@@ -56,8 +57,13 @@ class CitationBook:
         return self._index[key]
 
 
-def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook) -> Side:
-    """One side: its speaker, to whom and when, its statement and its citations."""
+def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook, holds: Stance | None = None) -> Side:
+    """One side: its speaker, to whom and when, its statement and its citations.
+
+    ``holds``: the side's own stance on the claim, worded as its statement, when that differs from its
+    bearing on the question ("Did Zelensky say …?": Eismont's denial is context, worded as her denial).
+    """
+    holds = holds or stance
     found = sorted(found, key=lambda f: (f.article.id, f.sentence.start))
     numbers = [book.cite(f.article, f.sentence.start, f.sentence.end) for f in found]
     speaker = _speaker(found)
@@ -72,9 +78,9 @@ def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook
     head = ", ".join(bits)
     if value is not None:
         text = f"{head}: {value}"
-    elif stance is Stance.SUPPORTS and q.kind == "yesno":
+    elif holds is Stance.SUPPORTS and q.kind == "yesno":
         text = f"{head}: {_own_account(q, q.affirmative, found) or 'yes'}"
-    elif stance is Stance.REFUTES:
+    elif holds is Stance.REFUTES:
         text = f"{head}: {_own_account(q, q.negative, found) or 'no'}"
     else:
         text = f"{head}: {_clip(found[0].sentence.text)}"
@@ -86,8 +92,8 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     """A short paragraph that states the verdict and names each side with its citations."""
     if verdict is Verdict.NOT_FOUND:
         return "The corpus holds nothing that answers this question, so there is nothing to cite."
-    parts = [f"{s.answer}, according to {_name(s)} {_refs(s)}" if s.answer is not None
-             else f"{_name(s)} {_claim(q, s)} {_refs(s)}" for s in sides]
+    parts = [f"{s.answer}, according to {name_of(s)} {refs(s)}" if s.answer is not None
+             else f"{name_of(s)} {_claim(q, s)} {refs(s)}" for s in sides]
     if verdict is Verdict.CONTESTED:
         lead = f"Contested: the sources disagree on whether {q.affirmative}." if q.affirmative and q.kind == "yesno" \
             else "Contested: the sources disagree."
@@ -100,7 +106,7 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     return lead + " " + "; ".join(parts) + "."
 
 
-def _name(s: Side) -> str:
+def name_of(s: Side) -> str:
     return s.speaker or s.text.split(":", 1)[0].split(",", 1)[0]
 
 
@@ -137,7 +143,7 @@ def _pronoun_for(analysis: ArticleAnalysis, key: str) -> str | None:
             continue
         mask = quoted_mask(s.text)
         words = [t.text.lower() for t in s.tokens if not mask[t.start - s.start]]
-        for a, b in zip(words, words[1:], strict=False):
+        for a, b in pairwise(words):
             if a in SPEECH_VERBS and b in ("he", "she"):
                 seen.add(b)
             elif a in ("he", "she") and b in SPEECH_VERBS:
@@ -145,7 +151,7 @@ def _pronoun_for(analysis: ArticleAnalysis, key: str) -> str | None:
     return seen.pop() if len(seen) == 1 else None
 
 
-def _refs(s: Side) -> str:
+def refs(s: Side) -> str:
     return "".join(f"[{n}]" for n in s.citations)
 
 
