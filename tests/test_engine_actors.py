@@ -58,3 +58,28 @@ def test_a_negation_inside_a_that_clause_does_not_deny_the_question() -> None:
     assert not q.negated
     assert q.affirmative == "Zelensky learned that Lukashenko did not apologize"
     assert analyze("Didn't Lukashenko apologize?").negated
+
+
+def test_it_after_a_named_sentence_is_that_sentences_subject() -> None:
+    # "The Mozyr Oil Refinery, one of Belarus's largest, … . It is located in the Gomel region, …"
+    answer = compose("Is the Mozyr refinery in the Gomel region?", EVIDENCE)
+    assert answer.verdict is Verdict.SUPPORTED
+    assert answer.citations[0].quote == "It is located in the Gomel region, which borders Ukraine."
+    assert "Meduza says the Mozyr refinery is in the Gomel region" in answer.summary
+    assert compose("Is the Mozyr refinery in the Brest region?", EVIDENCE).verdict is Verdict.CONTEXT
+
+
+def test_a_be_claim_about_a_name_reads_with_the_verb_after_the_name() -> None:
+    assert analyze("Is Lukashenko a murderer?").affirmative == "Lukashenko is a murderer"
+    assert analyze("Was Putin the one launching the missiles?").affirmative == \
+        "Putin was the one launching the missiles"
+    assert analyze("Is Eismont Lukashenko's press secretary?").affirmative == "Eismont is Lukashenko's press secretary"
+    assert analyze("Is the Mozyr refinery in the Gomel region?").affirmative == "the Mozyr refinery is in the Gomel region"
+
+
+def test_a_question_with_no_verb_to_find_takes_no_side() -> None:
+    # "Are the missiles Russian?" once found "It was not me. Missiles were launched …" and said "no".
+    assert analyze("Are the missiles Russian?").predicate is None
+    answer = compose("Are the missiles Russian?", EVIDENCE)
+    assert answer.verdict in (Verdict.CONTEXT, Verdict.NOT_FOUND)
+    assert not any(s.stance is Stance.REFUTES for s in answer.sides)

@@ -59,8 +59,18 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
             continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
         if aux.lower() in _BE and _after_determiner(rest, i) and _noun_before_place(rest, i):
             continue  # "Is the Mozyr refinery in …": the refinery is what is asked about, not the predicate
-        return i
+        return _predicate_phrase_start(rest, i) if aux.lower() in _BE else i
     return None
+
+
+def _predicate_phrase_start(words: list[str], i: int) -> int:
+    """After a named subject, a be-claim's predicate starts at its article: "Lukashenko | a murderer",
+    "Putin | the one launching them" (the word found at ``i`` may be further in)."""
+    for j in range(1, i):
+        owner = words[j][:1].isupper() and words[j].endswith(("'s", "’s"))  # "Eismont | Lukashenko's press …"
+        if (words[j].lower() in _DETERMINERS or owner) and all(w[:1].isupper() for w in words[:j]):
+            return j
+    return i
 
 
 _BE = frozenset("is are was were".split())

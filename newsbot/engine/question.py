@@ -104,9 +104,11 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         kind = "value"
 
     verb_start = 0
+    verbless = False  # "Are the missiles Russian?": no word reads as the claim's verb, so no sentence states it
     if kind == "yesno":
         words_all = body.split()
         at = verb_index(words_all[1:] if not led_by_claim else words_all, "" if led_by_claim else words_all[0])
+        verbless = at is None
         if at is not None:
             offset = 1 if not led_by_claim else 0
             verb_start = len(" ".join(words_all[: at + offset]))
@@ -141,7 +143,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
                 # "Were missiles launched from Belarus?": Belarus is where from, not who)
         else:
             weights.setdefault(t, 1.0)
-            if predicate is None and kind == "yesno" and tok.start >= verb_start:
+            if predicate is None and kind == "yesno" and tok.start >= verb_start and not verbless:
                 predicate = t
             if focus is None and not re.search(r"[’']s$", tok.text):
                 focus = t  # "men's" in "men's year-end No 1" qualifies the relation; it is not it

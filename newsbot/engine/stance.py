@@ -156,8 +156,10 @@ def judge_yesno(
         return None
     pred_at = _predicate_index(question, s)
     named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
-    if pred_at is not None and named and subject_matches(question, analysis, s, pred_at, title,
-                                                         aliases or analysis.name_terms):
+    asks_be = question.text.lower().split()[:1] in (["is"], ["are"], ["was"], ["were"])  # "Is the refinery in …?"
+    anchor = _copula_before(s, pred_at) if pred_at is not None and asks_be else pred_at
+    if anchor is not None and named and subject_matches(question, analysis, s, anchor, title,
+                                                        aliases or analysis.name_terms):
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6:
@@ -176,6 +178,20 @@ def _reported(s: SentenceInfo, pred_at: int) -> SentenceInfo:
     if not speaks_here(s, pred_at):
         return s
     return replace(s, attribution=Attribution(when=s.attribution.when))
+
+
+_COPULAS = frozenset("is are was were".split())
+
+
+def _copula_before(s: SentenceInfo, pred_at: int) -> int:
+    """For "Is the refinery in the Gomel region?": the "is" before the predicate, where the subject ends.
+
+    "It is located in the Gomel region": the subject is before "is", not the "Gomel" right before "region".
+    """
+    for i in range(pred_at - 1, -1, -1):
+        if s.tokens[i].text.lower() in _COPULAS:
+            return i
+    return pred_at
 
 
 def _predicate_index(question: Question, s: SentenceInfo) -> int | None:

@@ -62,6 +62,8 @@ def subject_matches(
             return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
         return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
+    if low == "it" and (thing := _previous_subject(analysis, s)) is not None:
+        return is_subject(question, aliases, thing)  # "The Mozyr Oil Refinery, … . It is located in …"
     if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
         return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
     if names_before:
@@ -164,6 +166,18 @@ def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
     if before and before[-1] == "that":
         before = before[:-1]
     return bool(before) and before[-1] in SPEECH_VERBS
+
+
+def _previous_subject(analysis: ArticleAnalysis, s: SentenceInfo) -> str | None:
+    """The name that opens the sentence before ``s`` in its paragraph: what an "It" starting ``s`` is about."""
+    if s.index == 0:
+        return None
+    prev = analysis.sentences[s.index - 1]
+    if prev.paragraph != s.paragraph or not prev.names or not prev.tokens:
+        return None
+    name, start, _ = prev.names[0]
+    opening = prev.tokens[1] if prev.tokens[0].text.lower() == "the" and len(prev.tokens) > 1 else prev.tokens[0]
+    return name_key(name) if start <= opening.start else None
 
 
 def _last_referent(analysis: ArticleAnalysis, s: SentenceInfo, excluded: set[str | None]) -> str | None:
