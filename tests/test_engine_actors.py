@@ -83,3 +83,20 @@ def test_a_question_with_no_verb_to_find_takes_no_side() -> None:
     answer = compose("Are the missiles Russian?", EVIDENCE)
     assert answer.verdict in (Verdict.CONTEXT, Verdict.NOT_FOUND)
     assert not any(s.stance is Stance.REFUTES for s in answer.sides)
+
+
+def test_the_two_leaders_are_the_two_named_before() -> None:
+    # "Zelensky said the two leaders spoke by phone just days after Russia’s February 2022 invasion."
+    answer = compose("Did Lukashenko and Zelensky speak by phone?", EVIDENCE)
+    assert answer.verdict is Verdict.SUPPORTED
+    assert "the two leaders spoke by phone" in answer.citations[0].quote
+    assert "Lukashenko and Zelensky spoke by phone" in answer.summary
+    assert compose("Did Putin and Zelensky speak by phone?", EVIDENCE).verdict is not Verdict.SUPPORTED
+
+
+def test_a_date_given_relative_to_another_keeps_the_relation() -> None:
+    answer = compose("When did Lukashenko and Zelensky speak?", EVIDENCE)
+    assert answer.verdict is Verdict.SUPPORTED
+    assert answer.sides[0].answer == "just days after Russia’s February 2022 invasion"
+    assert answer.summary == ("The sources answer this. According to Zelensky, just days after Russia’s "
+                              "February 2022 invasion [1].")

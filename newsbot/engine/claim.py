@@ -52,6 +52,8 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
         low = w.lower().strip(",.")
         if not w[:1].islower() or low in _DETERMINERS:
             continue
+        if low in ("and", "or") and i + 1 < len(rest) and rest[i + 1][:1].isupper():
+            continue  # "Lukashenko and Zelensky speak": one subject of two names
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue
         if i + 1 < len(rest) and (i > 0 and rest[i - 1].lower() in _DETERMINERS

@@ -20,7 +20,13 @@ from newsbot.engine.attribution import (
     SentenceInfo,
 )
 from newsbot.engine.question import Question
-from newsbot.engine.subject import Aliases, speaks_here, subject_matches
+from newsbot.engine.subject import (
+    GROUP,
+    Aliases,
+    group_names,
+    speaks_here,
+    subject_matches,
+)
 from newsbot.models import Stance
 from newsbot.text import DENIALS, is_negation, term
 
@@ -61,10 +67,14 @@ _DEFINITE_NOUNS = frozenset(
 
 
 def names_context(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozenset[str] = frozenset()) -> frozenset[str]:
-    """Terms a sentence borrows when it opens with "It" or "The game": its paragraph so far, and the title.
+    """Terms a sentence borrows when it opens with "It" or "The game": its paragraph so far, and the title;
+    and the names of this paragraph and the one before when it speaks of "the two leaders".
 
-    "The game was released on May 15, 2012" under the headline "Diablo 3 turns ten" is about Diablo 3.
+    "The game was released on May 15, 2012" under the headline "Diablo 3 turns ten" is about Diablo 3;
+    "Zelensky said the two leaders spoke by phone …" is about Zelensky and the Lukashenko named before.
     """
+    if GROUP.search(s.text):
+        return s.terms | group_names(analysis, s)
     words = [t.text.lower() for t in s.tokens[:2]]
     if not words or not (words[0] in _ANAPHORS or words[0] == "the" and len(words) > 1 and words[1] in _DEFINITE_NOUNS):
         return s.terms

@@ -13,6 +13,7 @@ the evidence calls by all those words is it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from newsbot.engine.attribution import (
@@ -26,6 +27,12 @@ from newsbot.text import is_negation, term
 
 Aliases = Mapping[str, frozenset[str]]
 _THIRD_PERSON = frozenset("he she they it him her them".split())
+#: Words for people or bodies named before: "Zelensky said the two leaders spoke" (he and Lukashenko).
+GROUP = re.compile(
+    r"\b(?:the two|both) (?:leaders|men|women|presidents|heads of state|sides|countries|companies|teams|"
+    r"politicians|officials)\b|\bthe pair\b",
+    re.IGNORECASE,
+)
 _FIRST_PERSON = frozenset("i we me us".split())
 
 
@@ -38,6 +45,10 @@ def subject_matches(
     if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
         return is_subject(question, aliases, s.attribution.key)
     pred_at = _participle_subject_at(s, pred_at, _key_or_none(s.attribution.speaker))
+    group = GROUP.search(s.text, 0, s.tokens[pred_at].start - s.start)
+    if group is not None and not s.text[group.end() : s.tokens[pred_at].start - s.start].strip():
+        named = question.subject_terms & question.entities or {question.subject}  # "Did X and Y speak?": both
+        return named <= group_names(analysis, s)  # "the two leaders spoke": named before
     if _noun_before(s, pred_at):
         return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
     pred_start = s.tokens[pred_at].start
@@ -95,6 +106,12 @@ def _noun_before(s: SentenceInfo, pred_at: int) -> bool:
         return False
     between = s.text[prev.end - s.start : s.tokens[pred_at].start - s.start]
     return between.strip() == "" and low not in _BETWEEN | _THIRD_PERSON | _FIRST_PERSON
+
+
+def group_names(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
+    """Terms of the names in ``s`` and before it in its paragraph and the one before: whom "the two leaders" are."""
+    return frozenset(term(t.text) for o in analysis.sentences[: s.index + 1] if o.paragraph >= s.paragraph - 1
+                     for _, start, end in o.names for t in o.tokens if start <= t.start < end)
 
 
 def speaks_here(s: SentenceInfo, pred_at: int) -> bool:

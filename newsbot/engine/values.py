@@ -245,11 +245,31 @@ def _dates(s: SentenceInfo) -> list[Value]:
             day = int(g["d"]) if g.get("d") else None
             year = int(g["y"]) if g.get("y") else None
             taken.append((m.start(), m.end()))
-            found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", year, month, day)))
+            b, e = _relative_span(s.text, m.start(), m.end())
+            found.append(Value(s.text[b:e], s.start + b, s.start + e, ("date", year, month, day)))
     if not found:
         for m in YEAR_RE.finditer(s.text):
             found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", int(m.group()), None, None)))
     return sorted(found, key=lambda v: v.start)
+
+
+_RELATIVE_BEFORE = re.compile(
+    r"(?:(?:just |only |some |about )?(?:(?:a few |several |two |three )?(?:hours|days|weeks|months)|a day|a week|"
+    r"a month|shortly|soon|right|just|only) (?:after|before)) (?:(?:the |[A-Z][\w]*[’']s )?)$"
+)
+_RELATIVE_AFTER = re.compile(r"^ (?:[a-z][\w-]*(?: [a-z][\w-]*)?)(?=[,.;:]|$| (?:and|but|when|as|in|on)\b)")
+
+
+def _relative_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A date given relative to it keeps the relation: "just days after Russia’s February 2022 invasion".
+
+    The bare date would tell the reader the call was in February 2022, which the source does not say.
+    """
+    before = _RELATIVE_BEFORE.search(text, 0, start)
+    if before is None:
+        return start, end
+    after = _RELATIVE_AFTER.match(text[end:])
+    return before.start(), end + (after.end() if after else 0)
 
 
 def _money(s: SentenceInfo) -> list[Value]:

@@ -92,8 +92,9 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     """A short paragraph that states the verdict and names each side with its citations."""
     if verdict is Verdict.NOT_FOUND:
         return "The corpus holds nothing that answers this question, so there is nothing to cite."
-    parts = [f"{s.answer}, according to {name_of(s)} {refs(s)}" if s.answer is not None
-             else f"{name_of(s)} {_claim(q, s)} {refs(s)}" for s in sides]
+    parts = [_value_part(s) if s.answer is not None else f"{name_of(s)} {_claim(q, s)} {refs(s)}" for s in sides]
+    if parts and parts[0].startswith("according"):
+        parts[0] = "A" + parts[0][1:]
     if verdict is Verdict.CONTESTED:
         lead = f"Contested: the sources disagree on whether {q.affirmative}." if q.affirmative and q.kind == "yesno" \
             else "Contested: the sources disagree."
@@ -104,6 +105,13 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     else:
         lead = "The corpus holds related reporting but nothing that answers the question directly."
     return lead + " " + "; ".join(parts) + "."
+
+
+def _value_part(s: Side) -> str:
+    """"May 2012, according to X [1]"; a phrase ("just days after … invasion") goes after its source."""
+    if s.answer and s.answer.split()[0].islower():
+        return f"according to {name_of(s)}, {s.answer} {refs(s)}"
+    return f"{s.answer}, according to {name_of(s)} {refs(s)}"
 
 
 def name_of(s: Side) -> str:
@@ -130,7 +138,8 @@ def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | No
     n = 0
     while n < len(words) and (term(words[n]) in q.subject_terms or words[n].lower() == "the"):
         n += 1
-    if pronoun is None or n == 0 or n == len(words) or term(words[n - 1]) not in q.subject_terms:
+    if (pronoun is None or n == 0 or n == len(words) or term(words[n - 1]) not in q.subject_terms
+            or words[n].lower() in ("and", "or")):  # "Lukashenko and Zelensky spoke": not one person's act
         return claim
     return " ".join([pronoun, *words[n:]])
 
