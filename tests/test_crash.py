@@ -39,7 +39,8 @@ def _corpus(folder: Path, prefix: str, n: int, *, edited: tuple[int, ...] = (), 
 
 def _run(action: str, data: Path, corpus: Path) -> dict:
     out = subprocess.run([sys.executable, "-m", "tests.crash_worker", action, str(data), str(corpus)],
-                         capture_output=True, text=True, timeout=300, cwd=ROOT, check=True)
+                         capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
+    assert out.returncode == 0, f"{action} failed: {out.stderr[-3000:]}"
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
