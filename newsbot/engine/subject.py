@@ -6,7 +6,11 @@ strikes were launched). A pronoun is resolved to the speaker ("Zelensky said
 he confronted …"), to the principal of a spokeswoman's "we", or to the last
 name before it that is not someone's quoted words. A question may describe
 its subject instead of naming it ("the Latvian president"); then any person
-the evidence calls by all those words is it.
+the evidence calls by all those words is it. A participle after a comma is
+its clause subject's act ("he confronted Lukashenko, accusing him …"), a
+speaker's own speech verb is the speaker's ("Lukashenko warned …"), "the two
+leaders" are the names just before, and an opening "It" is the thing the
+sentence before opens with.
 """
 # Word lists are written as one "a b c".split() string, which reads best; keep them so.
 # ruff: noqa: SIM905
