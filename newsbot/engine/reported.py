@@ -11,7 +11,14 @@ the asked source on it, the answer says so and shows who does speak to it.
 from __future__ import annotations
 
 from newsbot.engine.question import Question
-from newsbot.engine.wording import CitationBook, Found, name_of, refs, side_for
+from newsbot.engine.wording import (
+    CitationBook,
+    Found,
+    name_of,
+    refs,
+    side_for,
+    statement_of,
+)
 from newsbot.models import Answer, Side, Stance, Verdict
 from newsbot.text import term
 
@@ -41,8 +48,9 @@ def said_by_answer(q: Question, held: Held) -> Answer | None:
     if not held:
         return None
     wanted = Stance.REFUTES if q.asks_denial else Stance.SUPPORTS
-    theirs = [(stance, found) for stance, found in held if is_asked_source(q, found)]
-    others = [(stance, found) for stance, found in held if not is_asked_source(q, found)]
+    asked = [is_asked_source(q, found) for _, found in held]
+    theirs = [side for side, is_theirs in zip(held, asked, strict=True) if is_theirs]
+    others = [side for side, is_theirs in zip(held, asked, strict=True) if not is_theirs]
     book = CitationBook()
     sides: list[Side] = []
     answering = [(st, fs) for st, fs in theirs if st is wanted] or theirs
@@ -63,8 +71,8 @@ def said_by_answer(q: Question, held: Held) -> Answer | None:
 def _summary(q: Question, verdict: Verdict, sides: list[Side], *, disputed: bool) -> str:
     answer = [s for s in sides if s.stance is not Stance.CONTEXT]
     context = [s for s in sides if s.stance is Stance.CONTEXT]
-    parts = "; ".join(f"{name_of(s)} says {_holds(s)} {refs(s)}" for s in answer)
-    rest = "; ".join(f"{name_of(s)} says {_holds(s)} {refs(s)}" for s in context)
+    parts, rest = ("; ".join(f"{name_of(s)} says {statement_of(s)} {refs(s)}" for s in group)
+                   for group in (answer, context))
     if verdict is Verdict.CONTEXT:
         return f"The sources do not quote {q.asked_source} on whether {q.affirmative}. Who speaks to it: {rest}."
     lead = "Supported by the sources" if verdict is Verdict.SUPPORTED else "Refuted by the sources"
@@ -72,6 +80,3 @@ def _summary(q: Question, verdict: Verdict, sides: list[Side], *, disputed: bool
         return f"{lead}: {parts}."
     return f"{lead}: {parts}. {'The claim itself is disputed' if disputed else 'Also'}: {rest}."
 
-
-def _holds(s: Side) -> str:
-    return s.text.split(": ", 1)[1] if ": " in s.text else s.text

@@ -136,10 +136,13 @@ def states_all_qualifiers(question: Question, own: frozenset[str], names: frozen
     return not rest or sum(t in pool for t in rest) / len(rest) >= 0.5
 
 
+_COPULAS = frozenset("is are was were".split())
+
+
 def _is_be_question(question: Question) -> bool:
     """"Where is the Mozyr refinery?": the question names a thing, so "It is located …" may answer it."""
     words = question.text.lower().split()
-    return len(words) > 1 and words[1] in ("is", "are", "was", "were")
+    return len(words) > 1 and words[1] in _COPULAS
 
 
 def window_terms(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: frozenset[str]) -> set[str]:
@@ -166,7 +169,8 @@ def judge_yesno(
         return None
     pred_at = _predicate_index(question, s)
     named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
-    asks_be = question.text.lower().split()[:1] in (["is"], ["are"], ["was"], ["were"])  # "Is the refinery in …?"
+    first = question.text.lower().split()[:1]
+    asks_be = bool(first) and first[0] in _COPULAS  # "Is the refinery in …?"
     anchor = _copula_before(s, pred_at) if pred_at is not None and asks_be else pred_at
     if anchor is not None and named and subject_matches(question, analysis, s, anchor, title,
                                                         aliases or analysis.name_terms):
@@ -188,9 +192,6 @@ def _reported(s: SentenceInfo, pred_at: int) -> SentenceInfo:
     if not speaks_here(s, pred_at):
         return s
     return replace(s, attribution=Attribution(when=s.attribution.when))
-
-
-_COPULAS = frozenset("is are was were".split())
 
 
 def _copula_before(s: SentenceInfo, pred_at: int) -> int:

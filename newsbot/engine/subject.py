@@ -48,7 +48,7 @@ def subject_matches(
         return True
     if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
         return is_subject(question, aliases, s.attribution.key)
-    pred_at = _participle_subject_at(s, pred_at, _key_or_none(s.attribution.speaker))
+    pred_at = _participle_subject_at(s, pred_at, s.attribution.key)
     group = GROUP.search(s.text, 0, s.tokens[pred_at].start - s.start)
     if group is not None and not s.text[group.end() : s.tokens[pred_at].start - s.start].strip():
         named = question.subject_terms & question.entities or {question.subject}  # "Did X and Y speak?": both

@@ -120,8 +120,13 @@ def name_of(s: Side) -> str:
 
 def _claim(q: Question, s: Side) -> str:
     if s.stance in (Stance.SUPPORTS, Stance.REFUTES) and (q.kind == "yesno" or s.stance is Stance.REFUTES):
-        return "says " + s.text.split(": ", 1)[1]  # the side's claim, in its speaker's own account if so
+        return "says " + statement_of(s)  # the side's claim, in its speaker's own account if so
     return "reports"
+
+
+def statement_of(s: Side) -> str:
+    """What the side holds: its text after the speaker's head ("…, to RBC: Lukashenko did not apologize")."""
+    return s.text.split(": ", 1)[1] if ": " in s.text else s.text
 
 
 def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | None:
