@@ -135,3 +135,15 @@ def test_a_thing_that_only_mentions_the_game_gives_its_own_date() -> None:
     game = "Star Quest: Definitive Edition was released on May 29, 2020 for the Nintendo Switch."
     answer = ask_texts("When was Star Quest Definitive Edition released?", album, game)
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"May 29, 2020"}
+
+
+def test_the_target_after_against_is_not_who_did_it() -> None:
+    answer = ask_texts("Who imposed sanctions first?", "The council was the first to impose sanctions against Belarus.")
+    assert "Belarus" not in side_values(answer)
+
+
+def test_who_did_it_is_the_name_opening_a_because_clause_past_an_aside() -> None:
+    text = ("“First and foremost, because Ukraine, as we remember, was the first to impose sanctions against Belarus, "
+            "before even America and the entire West,” she said.")
+    answer = ask_texts("Who imposed sanctions first?", text)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Ukraine"}

@@ -32,7 +32,8 @@ from newsbot.engine.stance import (
     window_terms,
 )
 from newsbot.engine.subject import aliases_of
-from newsbot.engine.values import Value, confident, extract, parallel_conflict, same
+from newsbot.engine.value_slot import confident
+from newsbot.engine.values import Value, extract, parallel_conflict, same
 from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
 from newsbot.models import Answer, Evidence, Stance, Verdict
 from newsbot.text import term, tokens

@@ -18,8 +18,8 @@ from difflib import SequenceMatcher
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
-from newsbot.engine.value_scope import YEAR_RE, in_scope, token_index
-from newsbot.text import is_stopword, term
+from newsbot.engine.value_scope import YEAR_RE, in_scope
+from newsbot.text import term
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -49,9 +49,6 @@ _NOT_VALUES = frozenset(
     august september october november december""".split()
 )
 PARALLEL_RATIO = 0.6
-_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
-_APPOSITION = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,2}")
-_VERBISH = frozenset("said told won beat met led ran took made gave saw wrote hit became left sent".split())
 
 
 @dataclass(frozen=True)
@@ -121,105 +118,6 @@ def parallel_conflict(
         if a and b and not same(a, b):
             return a, b
     return None
-
-
-def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value | None:
-    """The one candidate the sentence plainly gives as the answer, or None when unsure.
-
-    Dates and amounts are rarely ambiguous: the one nearest the question's words.
-    A name must sit in the answer's slot: after "in"/"at" for a place, or right
-    next to the question's verb ("Facebook acquired", "won by Norway") otherwise.
-    """
-    if not values:
-        return None
-    anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content]
-    focus = [i for i in anchors if term(s.tokens[i].text) == question.focus]
-    if question.answer_type == "date":
-        values = [v for v in values if v.key[1] is not None]  # "on April 29" of which year? not an answer alone
-    if question.answer_type in ("date", "money", "number"):
-        if not anchors:
-            return values[0] if len(values) == 1 else None
-        return min(values, key=lambda v: _token_distance(s, v, focus or anchors)) if values else None
-    verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
-    slotted = []
-    for v in values:
-        first = token_index(s, v.start)
-        prev = s.tokens[first - 1].text.lower() if first > 0 else ""
-        if prev == "the" and first > 1:
-            prev = s.tokens[first - 2].text.lower()
-        if question.answer_type == "place" and prev in ("in", "at", "near"):
-            slotted.append(v)
-        elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
-            continue  # "victory in Paris": a place, not who
-        elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2 \
-                and not _list_break(s, v, verbs):
-            slotted.append(v)
-    if question.answer_type == "person":
-        values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
-        slotted = [v for v in slotted if v in values] or _clause_subject(s, values, focus)
-        slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
-    if len(slotted) > 1 and question.answer_type == "person" and focus:
-        slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
-    return slotted[0] if len(slotted) == 1 else None
-
-
-def _clause_subject(s: SentenceInfo, values: list[Value], focus: list[int]) -> list[Value]:
-    """"Novak Djokovic has clinched the year-end No. 1": the one name that opens the clause the focus is in."""
-    if not focus or not values:
-        return []
-    first = values[0]
-    at = token_index(s, first.start)
-    opens = at == 0 or at == 1 and s.tokens[0].text.endswith(("'s", "’s"))  # "Australia's Ashleigh Barty"
-    end = token_index(s, first.end - 1) if first.end > first.start else at
-    between = s.text[first.end - s.start : s.tokens[focus[0]].start - s.start]
-    if not opens or focus[0] <= end or any(v.start < s.tokens[focus[0]].start for v in values[1:]) \
-            or any(mark in between for mark in ",;:|·"):
-        return []
-    return [first]
-
-
-def _apposed(question: Question, s: SentenceInfo, v: Value, values: list[Value]) -> Value:
-    """"U.S. podcaster Lex Fridman": a name, one or two lower-case nouns, then a name — the last name is who.
-
-    The words between must not be function words, the question's own words or
-    verb forms ("Facebook and Apple", "Joe Burrow wins Camp", "Smith defeated Jones").
-    """
-    for w in values:
-        gap = s.text[v.end - s.start : w.start - s.start]
-        if w.start > v.end and _APPOSITION.fullmatch(gap) and all(_noun_like(question, word) for word in gap.split()):
-            return _apposed(question, s, w, values)
-    return v
-
-
-def _noun_like(question: Question, word: str) -> bool:
-    low = word.lower()
-    return not (is_stopword(low) or term(low) in question.content or low in _VERBISH
-                or low.endswith(("ed", "s")) and not low.endswith(("ss", "ics")))
-
-
-def _list_break(s: SentenceInfo, v: Value, verbs: list[int]) -> bool:
-    """A ";", "|" or "·" between the value and the nearest verb: list items, not one statement ("Crew List ; Director")."""
-    first = token_index(s, v.start)
-    verb = min(verbs, key=lambda i: abs(i - first))
-    lo, hi = sorted((s.tokens[verb].end, v.start if verb < first else v.end))
-    return any(mark in s.text[lo - s.start : hi - s.start] for mark in ";|·")
-
-
-def _subjects(s: SentenceInfo, values: list[Value], verbs: list[int]) -> list[Value]:
-    """The values just before an active verb (not "won by"), or all of them when the verb is passive."""
-    verb = min(verbs)
-    after = s.tokens[verb + 1].text.lower() if verb + 1 < len(s.tokens) else ""
-    before = s.tokens[verb - 1].text.lower() if verb > 0 else ""
-    if after == "by" or before in ("was", "were", "is", "are", "been", "be"):
-        return [v for v in values if token_index(s, v.start) > verb]
-    before = [v for v in values if token_index(s, v.start) < verb]
-    return before[-1:]  # "LSU quarterback Joe Burrow wins": the name right before the verb
-
-
-def _token_distance(s: SentenceInfo, v: Value, anchors: list[int]) -> int:
-    first = token_index(s, v.start)
-    last = max(first, token_index(s, v.end) - 1)
-    return min(min(abs(first - a), abs(last - a)) for a in anchors)
 
 
 def _in_span(values: list[Value], s: SentenceInfo, lo: int, hi: int) -> Value | None:
