@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsbot.engine import compose
 from newsbot.models import Stance, Verdict
-from tests.engine_helpers import article, evidence
+from tests.engine_helpers import article, ask_texts, evidence
 
 
 def test_denial_alone_gives_refuted_with_the_denier_as_speaker() -> None:
@@ -155,3 +155,23 @@ def test_the_answer_shows_the_question_as_asked_though_names_are_recased_to_read
     answer = compose("did  kalnins apologize?", evidence(art))
     assert answer.verdict is Verdict.SUPPORTED  # "kalnins" read as the name Kalnins
     assert answer.question == "did kalnins apologize?"
+
+
+def test_a_negation_in_the_quoted_sentence_before_does_not_refute_the_next() -> None:
+    text = "“He apologized and he said, ‘It was not me. Missiles were launched from Belarus.’ These are his words.”"
+    answer = ask_texts("Were missiles launched from Belarus?", text)
+    assert answer.verdict is Verdict.SUPPORTED and [s.stance for s in answer.sides] == [Stance.SUPPORTS]
+
+
+def test_a_name_in_another_clause_is_not_whom_the_claim_is_about() -> None:
+    other_role = "Lukashenko apologized and he said that Putin was the one launching the missiles."
+    assert ask_texts("Did Lukashenko apologize to Putin?", other_role).verdict is Verdict.CONTEXT
+    stated = "Lukashenko apologized to Putin for the missile strikes, the Kremlin said."
+    assert ask_texts("Did Lukashenko apologize to Putin?", stated).verdict is Verdict.SUPPORTED
+
+
+def test_a_sentence_naming_no_one_carries_on_the_claim_of_the_one_before() -> None:
+    text = ("Lukashenko's press secretary, Natalya Eismont, told RBC that he did not apologize to Zelensky. "
+            "“For the simple reason that we have nothing to apologize for,” she said.")
+    answer = ask_texts("Did Lukashenko apologize to Zelensky?", text)
+    assert answer.verdict is Verdict.REFUTED and len(answer.citations) == 2

@@ -55,6 +55,7 @@ class Question:
     focus: str | None = None  # value: the relation asked about ("won", "released", "director")
     name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
+    objects: frozenset[str] = frozenset()  # yes/no: heads of the names after the verb ("apologize to Putin")
     subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
     negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
     asked_of: frozenset[str] = frozenset()  # yes/no: the source asked about ("Did Zelensky say …?"), its terms
@@ -120,6 +121,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     subject: str | None = None
     subject_terms: set[str] = set()
     focus: str | None = None
+    after_verb: set[str] = set()  # yes/no: names the claim puts after its verb ("apologize to Putin")
     for i, tok in enumerate(toks):
         low = tok.text.lower()
         if i == 0 and (low in _AUX or low in _WH):
@@ -138,6 +140,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in _WH | _AUX):
             entities.add(t)
             weights[t] = 2.0
+            if predicate is not None and toks[i - 1].text.lower() not in ("by", "from"):
+                after_verb.add(t)  # not "an apology from Lukashenko": he is who, not to whom
             if (tok.start < verb_start) if kind == "yesno" and verb_start else subject is None:
                 subject = t  # the head of the subject phrase: its last name before the verb (none in
                 # "Were missiles launched from Belarus?": Belarus is where from, not who)
@@ -166,6 +170,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         predicate=predicate,
         focus=focus,
         name_heads=name_heads,
+        objects=frozenset(after_verb & name_heads) if kind == "yesno" else frozenset(),
         subject=subject,
         subject_terms=frozenset(subject_terms),
         negated=negated and kind == "yesno",

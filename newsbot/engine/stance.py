@@ -1,10 +1,11 @@
 """Whether a sentence supports or refutes a yes/no claim, and whether it is about it at all.
 
 A sentence takes a side only if it states the claim's predicate ("apologized")
-about the claim's subject (Lukashenko, or a pronoun that refers to him). It
-refutes when a negation governs the predicate ("did not apologize", "nothing
-to apologize for") or when it reports a denial ("denied that he apologized");
-otherwise it supports. Everything else that shares the question's terms is
+about the claim's subject (Lukashenko, or a pronoun that refers to him), with
+any name the claim puts after its verb ("to Putin") in the verb's own clause.
+It refutes when a negation in the predicate's own sentence governs it ("did
+not apologize", "nothing to apologize for") or when it reports a denial
+("denied that he apologized"); otherwise it supports. Everything else that shares the question's terms is
 context.
 """
 # Word lists are written as one "a b c".split() string, which reads best; keep them so.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from newsbot.engine.attribution import (
+    SPEECH_VERBS,
     ArticleAnalysis,
     Attribution,
     SentenceInfo,
@@ -176,7 +178,7 @@ def judge_yesno(
                                                         aliases or analysis.name_terms):
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
-        if coverage(question, stated) >= 0.6:
+        if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
             return Judgement(_reported(s, pred_at), _polarity(question, s, pred_at), own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
@@ -222,8 +224,62 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     return stance
 
 
+def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int | None,
+                    *, look_back: bool = True) -> bool:
+    """Each name the claim puts after its verb ("apologize to Putin") is in the verb's own clause.
+
+    "[He] apologized and he said, ‘… Putin was the one launching them.’" names Putin, but not as the
+    one apologized to. Also fine: the one telling it ("Zelensky said … Lukashenko apologized" to him),
+    a group naming both ("the two leaders spoke"),
+    "him"/"her"/"them" for a name earlier in the sentence ("confronted Lukashenko, accusing him of …"),
+    and a sentence naming no one that goes on from one that passes ("… did not apologize to Volodymyr
+    Zelensky. “For the simple reason that we have nothing to apologize for.”").
+    """
+    objects = question.objects - question.asked_of
+    if pred_at is None or not objects:
+        return True
+    clause = s.tokens[pred_at + 1 : _clause_end(s, pred_at)]
+    missing = objects - {term(t.text) for t in clause} - {term(w) for w in (s.attribution.speaker or "").split()}
+    if not missing:
+        return True
+    if missing <= s.terms and any(t.text.lower() in _OBJECT_PRONOUNS for t in clause):
+        return True
+    if GROUP.search(s.text[: s.tokens[pred_at].start - s.start]) and missing <= group_names(analysis, s):
+        return True  # "the two leaders spoke": Zelensky spoke with Lukashenko
+    if missing & s.terms or not look_back or s.index == 0:
+        return False  # named, but in another role
+    prev = analysis.sentences[s.index - 1]
+    at = _predicate_index(question, prev)
+    return prev.paragraph == s.paragraph and at is not None and \
+        _objects_stated(question, analysis, prev, at, look_back=False)
+
+
+_OBJECT_PRONOUNS = frozenset("him her them".split())
+
+
+def _clause_end(s: SentenceInfo, pred_at: int) -> int:
+    """Where the verb's clause ends: at a full stop, a speech verb, or "and"/"but" before a new subject pronoun."""
+    words = [t.text.lower() for t in s.tokens]
+    for i in range(pred_at + 1, len(words)):
+        if _breaks_before(s, i) or words[i] in SPEECH_VERBS \
+                or words[i] in ("and", "but") and i + 1 < len(words) and words[i + 1] in _SUBJECT_PRONOUNS:
+            return i
+    return len(words)
+
+
+_SUBJECT_PRONOUNS = frozenset("i he she we they it".split())
+
+
+def _breaks_before(s: SentenceInfo, i: int) -> bool:
+    """A full stop, question mark or semicolon between token ``i - 1`` and token ``i`` ("‘It was not me. Missiles …")."""
+    gap = s.text[s.tokens[i - 1].end - s.start : s.tokens[i].start - s.start]
+    return any(mark in gap for mark in ".!?;")
+
+
 def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
-    before = s.tokens[max(0, pred_at - NEGATION_WINDOW) : pred_at]
+    start = max(0, pred_at - NEGATION_WINDOW)
+    start = max([i for i in range(start + 1, pred_at + 1) if _breaks_before(s, i)], default=start)
+    before = s.tokens[start:pred_at]  # a negation governs its own sentence, even inside one quotation
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES
     denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])
