@@ -147,3 +147,11 @@ def test_who_did_it_is_the_name_opening_a_because_clause_past_an_aside() -> None
             "before even America and the entire West,” she said.")
     answer = ask_texts("Who imposed sanctions first?", text)
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Ukraine"}
+
+
+def test_a_date_in_the_clause_someone_is_quoted_saying_is_not_the_date_of_what_came_before() -> None:
+    text = ("In an interview with podcaster Lex Fridman, published on Sunday, Zelensky said the two leaders "
+            "spoke by phone in February 2022.")
+    assert ask_texts("When was the interview published?", text).verdict is Verdict.NOT_FOUND
+    answer = ask_texts("When did the two leaders speak by phone?", text)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"February 2022"}

@@ -6,7 +6,8 @@ belongs to something else: another year in a results list ("2021, Medvedev ;
 Re-Arranged Album"), another fragment of a snippet joined by an ellipsis
 ("… on Saturday ... since 2018, …"), another item of a list, the question's own number read as a
 value ("Chronicles 2" -> "released on 2 August 2023"), or a thing that only mentions the asked one
-("A soundtrack album featuring tracks used in Xenoblade Chronicles … was released on …").
+("A soundtrack album featuring tracks used in Xenoblade Chronicles … was released on …"), or a clause
+someone is quoted saying after every word of the question ("… published on Sunday, Zelensky said …").
 """
 # Word lists are written as one "a b c".split() string, which reads best; keep them so.
 # ruff: noqa: SIM905
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.attribution import SPEECH_VERBS, SentenceInfo
 from newsbot.engine.question import Question
 from newsbot.text import term, tokens
 
@@ -36,7 +37,8 @@ def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: st
     """True unless the value at ``start:end`` (article offsets) plainly belongs to something else."""
     return not (_belongs_to_other_year(question, s, start, end) or _swallows_asked_number(question, s, start, end, kind)
                 or _other_fragment(question, s, start) or _other_list_item(question, s, start)
-                or _names_another_thing(question, s, start, end) or _said_of_another_thing(question, s, start))
+                or _names_another_thing(question, s, start, end) or _said_of_another_thing(question, s, start)
+                or _in_reported_clause(question, s, start))
 
 
 def token_index(s: SentenceInfo, pos: int) -> int:
@@ -154,3 +156,13 @@ def _said_of_another_thing(question: Question, s: SentenceInfo, start: int) -> b
         return False
     heads = [i for i, t in enumerate(subject) if term(t.text) in question.name_heads]
     return bool(heads) and any(t.text.lower() in _EMBEDDING for t in subject[2 : heads[0]])
+
+
+def _in_reported_clause(question: Question, s: SentenceInfo, start: int) -> bool:
+    """Every word of the question comes before a speech verb, the value after it: the value is the reported
+    clause's ("In an interview …, published on Sunday, Zelensky said the two leaders spoke … February 2022")."""
+    at = token_index(s, start)
+    anchors = [i for i, t in enumerate(s.tokens[:at]) if term(t.text) in question.content]
+    if not anchors or any(term(t.text) in question.content for t in s.tokens[at:]):
+        return False
+    return any(t.text.lower() in SPEECH_VERBS for t in s.tokens[max(anchors) + 1 : at])
