@@ -10,6 +10,7 @@ import pytest
 
 from newsbot.engine import compose
 from newsbot.engine.claim import negate
+from newsbot.engine.question import analyze
 from newsbot.models import Answer, Stance, Verdict
 from tests.engine_helpers import evidence, seed_article
 
@@ -59,10 +60,23 @@ def test_who_reported_a_thing_is_not_read_as_a_claim() -> None:
     ("Apple bought Beats", "Apple did not buy Beats"),
     ("Tesla was founded in 2003", "Tesla was not founded in 2003"),
     ("they stopped", "they did not stop"),
-    ("prices rose", "it is not so that prices rose"),  # an irregular verb it does not know: no guess
+    ("prices rose", "prices did not rise"),
+    ("Lukashenko had witnesses", "Lukashenko did not have witnesses"),  # "had" is the verb, not an auxiliary
+    ("Lukashenko had apologized", "Lukashenko had not apologized"),
+    ("the ship sank", "it is not so that the ship sank"),  # an irregular verb it does not know: no guess
 ])
 def test_a_claim_is_negated_in_plain_english_or_not_at_all(statement: str, negation: str) -> None:
     assert negate(statement) == negation
+
+
+@pytest.mark.parametrize(("question", "claim"), [
+    ("Did Lukashenko have witnesses?", "Lukashenko had witnesses"),
+    ("Does Lukashenko have witnesses?", "Lukashenko has witnesses"),
+    ("Does Belarus deny it?", "Belarus denies it"),
+    ("Does the refinery process Russian oil?", "the refinery processes Russian oil"),
+])
+def test_a_questions_claim_puts_its_verb_in_the_right_form(question: str, claim: str) -> None:
+    assert analyze(question).affirmative == claim
 
 
 def test_a_thing_named_in_a_be_question_is_its_subject_not_its_predicate() -> None:

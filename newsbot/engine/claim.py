@@ -12,7 +12,12 @@ _PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "
          "make": "made", "give": "gave", "go": "went", "come": "came", "meet": "met", "pay": "paid",
          "lead": "led", "hold": "held", "begin": "began", "run": "ran", "lose": "lost", "leave": "left",
          "find": "found", "think": "thought", "bring": "brought", "fight": "fought", "strike": "struck",
-         "hit": "hit", "put": "put", "know": "knew", "see": "saw", "write": "wrote", "speak": "spoke"}
+         "hit": "hit", "put": "put", "know": "knew", "see": "saw", "write": "wrote", "speak": "spoke",
+         "have": "had", "do": "did", "get": "got", "send": "sent", "build": "built", "catch": "caught",
+         "shoot": "shot", "stand": "stood", "understand": "understood", "keep": "kept", "feel": "felt",
+         "become": "became", "choose": "chose", "drive": "drove", "rise": "rose", "fall": "fell",
+         "draw": "drew", "throw": "threw", "grow": "grew", "show": "showed", "seek": "sought",
+         "teach": "taught", "spend": "spent", "lend": "lent", "flee": "fled", "forbid": "forbade"}
 
 
 def _past(verb: str) -> str:
@@ -134,6 +139,8 @@ def negate(statement: str) -> str:
         at = None if at is None else at + 1
     if at:
         verb = words[at].lower()
+        if verb in _HAVE and not _participle_follows(words, at):  # "had witnesses": had is the verb itself
+            return " ".join([*words[:at], _HAVE[verb], "not have", *words[at + 1 :]])
         if verb in _MODALS:
             return " ".join([*words[: at + 1], "not", *words[at + 1 :]])
         base = _base(verb)
@@ -142,12 +149,33 @@ def negate(statement: str) -> str:
     return f"it is not so that {statement}"
 
 
+_HAVE = {"had": "did", "has": "does", "have": "do"}
+
+
+def _participle_follows(words: list[str], at: int) -> bool:
+    """"had apologized", "has been": "have" is an auxiliary here, not the verb."""
+    nxt = words[at + 1].lower() if at + 1 < len(words) else ""
+    return nxt == "been" or nxt in _PARTICIPLES or nxt.endswith("ed") and _base(nxt) is not None
+
+
+def _third_person(verb: str) -> str:
+    """"apologize" -> "apologizes", "have" -> "has", "go" -> "goes", "deny" -> "denies"."""
+    v = verb.lower()
+    if v in ("have", "do", "go"):
+        return {"have": "has", "do": "does", "go": "goes"}[v]
+    if v.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
 def affirm(statement: str) -> str:
     """A statement whose negation was taken out, in plain form: "Lukashenko did apologize" -> "Lukashenko apologized"."""
     words = statement.split()
     for i, w in enumerate(words[:-1]):
         if w.lower() in ("did", "does", "do") and words[i + 1][:1].islower():
-            verb = _past(words[i + 1]) if w.lower() == "did" else words[i + 1] + ("s" if w.lower() == "does" else "")
+            verb = {"did": _past, "does": _third_person}.get(w.lower(), str)(words[i + 1])
             return " ".join([*words[:i], verb, *words[i + 2 :]])
     return statement
 
@@ -171,7 +199,7 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
             aff = " ".join([*subj, _past(verb), *tail])
             neg = " ".join([*subj, "did not", verb, *tail])
         else:
-            aff = " ".join([*subj, verb + ("s" if aux == "does" else ""), *tail])
+            aff = " ".join([*subj, _third_person(verb) if aux == "does" else verb, *tail])
             neg = " ".join([*subj, aux + " not", verb, *tail])
         return aff, neg
     if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would") and verb_at:
