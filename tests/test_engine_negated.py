@@ -34,7 +34,8 @@ def test_a_denied_claim_is_supported_by_the_denial_and_refuted_by_the_claim(ques
     assert "Zelensky says Lukashenko apologized" in answer.summary
 
 
-@pytest.mark.parametrize("question", ["Who said Lukashenko apologized?", "Who says that Lukashenko apologized?"])
+@pytest.mark.parametrize("question", ["Who said Lukashenko apologized?", "Who says that Lukashenko apologized?",
+                                      "Who denied that Lukashenko apologized?"])
 def test_who_said_a_claim_names_who_says_it_and_who_denies_it(question: str) -> None:
     answer = compose(question, EVIDENCE)
     assert answer.verdict is Verdict.CONTESTED

@@ -22,11 +22,11 @@ _LEADS = re.compile(
     r"(?:say|claim|report|state|show|confirm)(?: that)?)\s+",
     re.IGNORECASE,
 )
-#: "Who said Lukashenko apologized?" asks who holds a claim: answered as "Is it true that …?", whose
-#: sides name who says it and who denies it.
+#: "Who said Lukashenko apologized?" ("Who denied that …?") asks who holds a claim: answered as "Is it
+#: true that …?", whose sides name who says it and who denies it.
 _SAYER = re.compile(
     r"^who (?:has |have )?(?:said|says|claimed|claims|stated|states|alleged|alleges|reported|reports|insisted|"
-    r"insists|told \w+(?: \w+)?(?= that\b))(?: that)?\s+",
+    r"insists|denied|denies|disputed|disputes|told \w+(?: \w+)?(?= that\b))(?: that)?\s+",
     re.IGNORECASE,
 )
 #: "Did Zelensky say Lukashenko apologized?" asks whether one source holds a claim: the claim is judged
