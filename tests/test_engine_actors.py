@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsbot.engine import compose
 from newsbot.engine.question import analyze
 from newsbot.models import Answer, Stance, Verdict
@@ -75,6 +77,21 @@ def test_a_be_claim_about_a_name_reads_with_the_verb_after_the_name() -> None:
         "Putin was the one launching the missiles"
     assert analyze("Is Eismont Lukashenko's press secretary?").affirmative == "Eismont is Lukashenko's press secretary"
     assert analyze("Is the Mozyr refinery in the Gomel region?").affirmative == "the Mozyr refinery is in the Gomel region"
+
+
+@pytest.mark.parametrize(("question", "claim"), [
+    ("Did Belarus's president apologize?", "Belarus's president apologized"),
+    ("Did Lukashenko's press secretary deny it?", "Lukashenko's press secretary denied it"),
+    ("Did Russia's invasion start in 2022?", "Russia's invasion started in 2022"),
+])
+def test_a_possessive_opens_the_subject_as_the_does(question: str, claim: str) -> None:
+    assert analyze(question).affirmative == claim
+
+
+def test_a_be_question_between_a_possessive_phrase_and_a_name_takes_no_garbled_side() -> None:
+    # "Is Lukashenko's press secretary Eismont?" was read as "Lukashenko's is press secretary Eismont".
+    answer = compose("Is Lukashenko's press secretary Eismont?", EVIDENCE)
+    assert "Lukashenko's is" not in answer.summary and answer.verdict is not Verdict.REFUTED
 
 
 def test_a_question_with_no_verb_to_find_takes_no_side() -> None:

@@ -61,8 +61,9 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
             continue  # "Lukashenko and Zelensky speak": one subject of two names
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue
-        if i + 1 < len(rest) and (i > 0 and rest[i - 1].lower() in _DETERMINERS
-                                  or low in _ROLES and _after_determiner(rest, i)):
+        if i + 1 < len(rest) and (i > 0 and (rest[i - 1].lower() in _DETERMINERS or _possessive(rest[i - 1]))
+                                  or low in _ROLES and (_after_determiner(rest, i)
+                                                        or any(map(_possessive, rest[max(0, i - 2) : i])))):
             continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
         if aux.lower() in _BE and _after_determiner(rest, i) and _noun_before_place(rest, i):
             continue  # "Is the Mozyr refinery in …": the refinery is what is asked about, not the predicate
@@ -70,12 +71,16 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
     return None
 
 
+def _possessive(word: str) -> bool:
+    """"Lukashenko's" opens a noun phrase as "the" does: "Lukashenko's press secretary" is one subject."""
+    return word[:1].isupper() and word.endswith(("'s", "’s"))
+
+
 def _predicate_phrase_start(words: list[str], i: int) -> int:
     """After a named subject, a be-claim's predicate starts at its article: "Lukashenko | a murderer",
     "Putin | the one launching them" (the word found at ``i`` may be further in)."""
     for j in range(1, i):
-        owner = words[j][:1].isupper() and words[j].endswith(("'s", "’s"))  # "Eismont | Lukashenko's press …"
-        if (words[j].lower() in _DETERMINERS or owner) and all(w[:1].isupper() for w in words[:j]):
+        if (words[j].lower() in _DETERMINERS or _possessive(words[j])) and all(w[:1].isupper() for w in words[:j]):
             return j
     return i
 
