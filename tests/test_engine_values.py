@@ -155,3 +155,9 @@ def test_a_date_in_the_clause_someone_is_quoted_saying_is_not_the_date_of_what_c
     assert ask_texts("When was the interview published?", text).verdict is Verdict.NOT_FOUND
     answer = ask_texts("When did the two leaders speak by phone?", text)
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"February 2022"}
+
+
+def test_where_from_is_the_place_after_from_with_its_noun() -> None:
+    text = "The president apologized for missile strikes launched from Belarusian territory in February."
+    answer = ask_texts("Where were the missiles launched from?", text)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Belarusian territory"}

@@ -46,13 +46,14 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         return min(values, key=lambda v: _token_distance(s, v, focus or anchors)) if values else None
     verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
     slotted = []
+    from_where = question.text.lower().rstrip("?!. ").endswith(" from")
     for v in values:
         first = token_index(s, v.start)
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
         if prev == "the" and first > 1:
             prev = s.tokens[first - 2].text.lower()
-        if question.answer_type == "place" and prev in ("in", "at", "near"):
-            slotted.append(v)
+        if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where):
+            slotted.append(v)  # "Where were the missiles launched from?": "launched from Belarusian territory"
         elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
             continue  # "victory in Paris": a place, not who
         elif prev == "against" and "against" not in question.text.lower().split():

@@ -194,11 +194,24 @@ def _names(question: Question, s: SentenceInfo, *, merge_places: bool) -> list[V
                 prev = merged.pop()
                 run = (s.text[prev[1] - s.start : run[2] - s.start], prev[1], run[2])
             merged.append(run)
-        runs = merged
+        runs = [_with_noun(s, run) for run in merged]
     return [
         Value(name, start, end, ("name", frozenset(term(w) for w in re.findall(r"[\w.]+", name) if len(w) > 1)))
         for name, start, end in runs
     ]
+
+
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
+_PLACE_NOUN = re.compile(r"\s(territory|soil|land|airspace|border|waters|side|region|capital)\b")
+
+
+def _with_noun(s: SentenceInfo, run: tuple[str, int, int]) -> tuple[str, int, int]:
+    """"Belarusian territory", not "Belarusian": a people's adjective names a place with the noun after it."""
+    name, start, end = run
+    noun = _PLACE_NOUN.match(s.text, end - s.start)
+    if not _DEMONYM.search(name) or noun is None:
+        return run
+    return name + noun.group(), start, s.start + noun.end()
 
 
 def _overlaps_question(question: Question, name: str) -> bool:
