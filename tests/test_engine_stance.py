@@ -175,3 +175,11 @@ def test_a_sentence_naming_no_one_carries_on_the_claim_of_the_one_before() -> No
             "“For the simple reason that we have nothing to apologize for,” she said.")
     answer = ask_texts("Did Lukashenko apologize to Zelensky?", text)
     assert answer.verdict is Verdict.REFUTED and len(answer.citations) == 2
+
+
+def test_he_after_a_spokeswomans_speech_verb_is_not_her() -> None:
+    text = "Lukashenko's spokeswoman Natalya Eismont said he did not apologize to Zelensky."
+    answer = ask_texts("Did Lukashenko apologize to Zelensky?", text)
+    assert answer.verdict is Verdict.REFUTED
+    assert "Natalya Eismont" in (answer.sides[0].speaker or "") and "spokeswoman" in (answer.sides[0].speaker or "")
+    assert ask_texts("Did Eismont apologize to Zelensky?", text).verdict is not Verdict.REFUTED

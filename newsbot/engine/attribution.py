@@ -58,7 +58,7 @@ _AUDIENCE_RE = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE_ROLE_RE = re.compile(
-    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*['’]s(?:\s+[a-z][\w\-]*){1,3}),\s*$"
+    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*['’]s(?:\s+[a-z][\w\-]*){1,3}),?\s*$"
 )
 
 

@@ -79,7 +79,8 @@ def subject_matches(
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
     if low == "it" and (thing := _previous_subject(analysis, s)) is not None:
         return is_subject(question, aliases, thing)  # "The Mozyr Oil Refinery, … . It is located in …"
-    if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start):
+    if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start) \
+            and not _other_gender(low, s.attribution.role):
         return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
     if names_before:
         return is_subject(question, aliases, name_key(names_before[-1][0]))
@@ -187,6 +188,16 @@ def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
     if before and before[-1] == "that":
         before = before[:-1]
     return bool(before) and before[-1] in SPEECH_VERBS
+
+
+_FEMININE = frozenset("spokeswoman chairwoman congresswoman businesswoman ms mrs queen princess".split())
+_MASCULINE = frozenset("spokesman chairman congressman businessman mr king prince".split())
+
+
+def _other_gender(pronoun: str, role: str | None) -> bool:
+    """"Lukashenko's spokeswoman Natalya Eismont said he did not …": "he" is not the spokeswoman."""
+    words = {w.strip(".,").lower() for w in (role or "").split()}
+    return bool(words & (_FEMININE if pronoun == "he" else _MASCULINE))
 
 
 def _previous_subject(analysis: ArticleAnalysis, s: SentenceInfo) -> str | None:
