@@ -2,7 +2,7 @@
 
 News writing attributes claims with a small grammar: "Zelensky said …",
 "press secretary Natalya Eismont told RBC that …", "According to Zelensky, …",
-"“…,” she said." This module reads that grammar sentence by sentence, looking
+"“…,” she said." This module reads that grammar (:mod:`newsbot.engine.speech`) sentence by sentence, looking
 only at text outside double quotes (words inside a quote belong to the quoted
 person), resolves "he"/"she" to the last named speaker, and lets an
 unattributed quotation inherit the speaker of the quote it continues.
@@ -12,66 +12,20 @@ unattributed quotation inherit the speaker of the quote it continues.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from newsbot.text import (
-    MONTHS,
-    Token,
-    quoted_mask,
-    sentence_spans,
-    term,
-    terms_of,
-    tokens,
+from newsbot.engine.speech import (
+    SPEECH_VERBS,
+    Attribution,
+    direct_attribution,
+    name_key,
+    name_runs,
+    strip_possessive,
 )
+from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
-SPEECH_VERBS = frozenset(
-    """said says say told tells added adds stated states claimed claims claiming recounted recalled
-    noted announced insisted denied denies argued explained confirmed alleged asserted declared remarked
-    warned wrote writes replied admitted conceded acknowledged suggested accused reported""".split()
-)
-_PRONOUNS = frozenset("he she they it i we".split())
-_NOT_NAMES = frozenset(
-    """the a an in on at update according but and however meanwhile also this that these those it he she
-    they we i his her their its there after before when while if as for from by with update: what how why
-    who where which first let’s let's please you i’m i'm it’s it's yes no so then""".split()
-)
-_PASSIVE = frozenset("be been being is was were are".split())
-_NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
-_ROLE_WORDS = frozenset(
-    """spokesperson spokesman spokeswoman secretary minister president adviser advisor aide official
-    chief head director ambassador analyst expert leader prosecutor governor mayor chancellor general
-    commander representative senator lawmaker deputy ceo founder""".split()
-)
-_WHEN_RE = re.compile(
-    r"\b(?:(?:published |speaking |late |early )?on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|in the (?:spring|summer|autumn|fall|winter) of \d{4}"
-    r"|(?:on|in) (?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"(?: \d{1,2})?(?:,? \d{4})?"
-    r"|(?:last|this) (?:week|month|year|weekend)|yesterday|earlier this (?:week|month|year))",
-    re.IGNORECASE,
-)
-_AUDIENCE_RE = re.compile(
-    r"\b(?:in an? (?:interview|conversation|comment|statement|podcast|post|address) (?:with|to)"
-    r"|speaking (?:to|with)|in remarks to|in a letter to)\s+([^,;:]{2,80}?)(?=,|;|:|\.(?:\s+(?-i:[A-Z“])|\s*$)|$)",
-    re.IGNORECASE,
-)
-_POSSESSIVE_ROLE_RE = re.compile(
-    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*['’]s(?:\s+[a-z][\w\-]*){1,3}),?\s*$"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """The speaker of a sentence; all ``None`` when the outlet itself reports it."""
-
-    speaker: str | None = None
-    key: str | None = None  # grouping key: the speaker's surname term
-    role: str | None = None
-    audience: str | None = None
-    when: str | None = None
-    inherited: bool = False
+__all__ = ["SPEECH_VERBS", "Attribution", "ArticleAnalysis", "SentenceInfo", "analyze_article", "name_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +68,7 @@ class ArticleAnalysis:
         for s in self.sentences:
             for name, _, _ in s.names:
                 key = name_key(name)
-                out.setdefault(key, {key}).update(term(w) for w in _strip_possessive(name).split())
+                out.setdefault(key, {key}).update(term(w) for w in strip_possessive(name).split())
         return {k: frozenset(v) for k, v in out.items()}
 
     def within(self, start: int, end: int) -> list[SentenceInfo]:
@@ -135,9 +89,9 @@ def analyze_article(text: str) -> ArticleAnalysis:
         paragraph += text.count("\n", prev_end, start)
         prev_end = end
         toks = tokens(text[start:end], start)
-        names = tuple(_name_runs(text, toks))
+        names = tuple(name_runs(text, toks))
         outside = [t for t in toks if not mask[t.start]]
-        attr = _direct_attribution(text, start, end, outside, names, last_named)
+        attr = direct_attribution(text, start, end, outside, names, last_named)
         quoted = sum(mask[start:end]) > (end - start) / 2 or mask[start]
         if attr is not None:
             if attr.speaker and attr.key:
@@ -174,114 +128,3 @@ def _inherit(attr: Attribution) -> Attribution:
     return Attribution(attr.speaker, attr.key, attr.role, attr.audience, attr.when, inherited=True)
 
 
-def _name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
-    """Runs of capitalised words joined only by spaces (Belarusian President Aleksandr Lukashenko)."""
-    runs: list[tuple[str, int, int]] = []
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if not tok.is_capitalized or tok.text.lower().rstrip(":") in _NOT_NAMES and _run_len(text, toks, i) == 1:
-            i += 1
-            continue
-        if tok.text.lower().rstrip(".") in MONTHS and i + 1 < len(toks) and toks[i + 1].text[:1].isdigit():
-            i += 1
-            continue  # "May 1, 2015" is a date, not someone called May
-        j = i
-        while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in (" ", "-") and (
-            toks[j + 1].is_capitalized or toks[j + 1].text in _NAME_CONNECTORS and j + 2 < len(toks)
-            and toks[j + 2].is_capitalized
-        ) and not toks[j].text.endswith(("’s", "'s")):
-            j += 1
-        first = i
-        while first <= j and toks[first].text.lower() in _NOT_NAMES:
-            first += 1
-        if first <= j:
-            runs.append((text[toks[first].start : toks[j].end], toks[first].start, toks[j].end))
-        i = j + 1
-    return runs
-
-
-def _run_len(text: str, toks: list[Token], i: int) -> int:
-    n = 1
-    while i + n < len(toks) and toks[i + n].is_capitalized and text[toks[i + n - 1].end : toks[i + n].start] == " ":
-        n += 1
-    return n
-
-
-def _strip_possessive(name: str) -> str:
-    return re.sub(r"['’]s$", "", name)
-
-
-def name_key(name: str) -> str:
-    """Grouping key for a person or organisation: the term of its last word."""
-    last = _strip_possessive(name).split()[-1]
-    return term(last)
-
-
-def _direct_attribution(
-    text: str, start: int, end: int, outside: list[Token], names: tuple[tuple[str, int, int], ...],
-    last_named: Attribution | None,
-) -> Attribution | None:
-    """The attribution this sentence states itself, if any."""
-    for k, tok in enumerate(outside):
-        low = tok.text.lower()
-        if low == "according" and k + 1 < len(outside) and outside[k + 1].text.lower() == "to":
-            after = [n for n in names if n[1] >= outside[k + 1].end]
-            if after:
-                name = _strip_possessive(after[0][0])
-                return Attribution(name, name_key(name), when=_when(text, start, end))
-        if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE:
-            continue
-        if tok.text[:1].isupper() and tok.start > start:
-            continue  # "the United States" names a country; it does not report speech
-        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40]
-        prev_word = outside[k - 1].text.lower() if k else ""
-        if prev_word in _PRONOUNS and last_named is not None:
-            return Attribution(last_named.speaker, last_named.key, last_named.role,
-                               _audience(text, tok, end) or occasion(text, start, end) or last_named.audience,
-                               _when(text, start, end) or last_named.when)
-        if not before:
-            after = [n for n in names if n[1] >= tok.end and n[1] - tok.end <= 2]  # "…,” said Colonel Ivan Petrov
-            if not after:
-                continue
-            name = _strip_possessive(after[0][0])
-            return Attribution(name, name_key(name), when=_when(text, start, end))
-        name, nstart, _ = before[-1]
-        name = _strip_possessive(name)
-        return Attribution(
-            name, name_key(name), role=_role(text, start, nstart),
-            audience=_audience(text, tok, end) or occasion(text, start, end), when=_when(text, start, end),
-        )
-    return None
-
-
-def _role(text: str, start: int, name_start: int) -> str | None:
-    head = text[start:name_start]
-    m = _POSSESSIVE_ROLE_RE.search(head)
-    if m and any(w in _ROLE_WORDS for w in m.group(1).lower().split()):
-        return m.group(1).strip()
-    words = head.split()
-    tail = [w for w in words[-3:] if w.islower()]
-    if tail and tail[-1] == words[-1] and any(w.strip(",") in _ROLE_WORDS for w in tail):
-        return " ".join(tail).strip(",")
-    return None
-
-
-def _audience(text: str, verb: Token, end: int) -> str | None:
-    if verb.text.lower() in ("told", "tells"):
-        m = re.match(r"\s+((?:the\s+)?[\w’'.\-]+(?:\s+[A-Z][\w’'.\-]*)*)", text[verb.end : end])
-        if m and m.group(1).lower() not in ("him", "her", "them", "me", "us", "that"):
-            return m.group(1)
-    return None
-
-
-def _when(text: str, start: int, end: int) -> str | None:
-    m = _WHEN_RE.search(text, start, end)
-    # every pattern opens with a common word ("In the spring of 2024" at a sentence's start reads "in …")
-    return m.group(0)[:1].lower() + m.group(0)[1:] if m else None
-
-
-def occasion(text: str, start: int, end: int) -> str | None:
-    """"an interview with U.S. podcaster Lex Fridman" when the sentence names one."""
-    m = _AUDIENCE_RE.search(text, start, end)
-    return m.group(1).strip() if m else None
