@@ -16,6 +16,7 @@ from newsbot.engine.wording import (
     Found,
     name_of,
     refs,
+    says,
     side_for,
     statement_of,
 )
@@ -71,7 +72,7 @@ def said_by_answer(q: Question, held: Held) -> Answer | None:
 def _summary(q: Question, verdict: Verdict, sides: list[Side], *, disputed: bool) -> str:
     answer = [s for s in sides if s.stance is not Stance.CONTEXT]
     context = [s for s in sides if s.stance is Stance.CONTEXT]
-    parts, rest = ("; ".join(f"{name_of(s)} says {statement_of(s)} {refs(s)}" for s in group)
+    parts, rest = ("; ".join(f"{name_of(s)} {says(s)} {statement_of(s)} {refs(s)}" for s in group)
                    for group in (answer, context))
     if verdict is Verdict.CONTEXT:
         return f"The sources do not quote {q.asked_source} on whether {q.affirmative}. Who speaks to it: {rest}."

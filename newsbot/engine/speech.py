@@ -52,6 +52,18 @@ _POSSESSIVE_ROLE_RE = re.compile(
 )
 
 
+_CALENDAR = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_COMPANY_SUFFIXES = frozenset("inc ltd llc corp co plc gmbh ag sa corporation".split())
+_ANONYMOUS_RE = re.compile(
+    r"(?:(?:one|two|three|four|five|six|several|some|many|multiple|\d+|an?)\s+(?:of\s+the\s+)?)?"
+    r"(?:(?:senior|former|current|other|[a-z]+ian|western|government|company|industry|administration)\s+)*"
+    r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?)"
+    r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who)\b[^,;:]*)?",
+    re.IGNORECASE,
+)
+_WHEN_REACH = 25  # characters between a time and the speech verb it dates ("Acme Corp on Tuesday denied")
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """The speaker of a sentence; all ``None`` when the outlet itself reports it."""
@@ -103,9 +115,23 @@ def strip_possessive(name: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Grouping key for a person or organisation: the term of its last word."""
-    last = strip_possessive(name).split()[-1]
-    return term(last)
+    """Grouping key for a person or organisation: the term of its last word ("Acme Corp": Acme)."""
+    words = strip_possessive(name).split()
+    while len(words) > 1 and words[-1].lower().strip(".,") in _COMPANY_SUFFIXES:
+        words.pop()
+    return term(words[-1])
+
+
+def _speaks(name: tuple[str, int, int]) -> bool:
+    """A name that can be a speaker: not a month or weekday ("by June, two people … told")."""
+    return not all(w.lower().strip(".,’'s") in _CALENDAR for w in name[0].split())
+
+
+def _anonymous(text: str, start: int, verb: Token) -> str | None:
+    """"two people familiar with the matter told …", "one of the people said": unnamed sources, as written."""
+    clause = re.split(r"[,;:]", text[start : verb.start])[-1].strip()
+    m = _ANONYMOUS_RE.fullmatch(clause)
+    return m.group(0) if m else None
 
 
 def direct_attribution(
@@ -119,28 +145,32 @@ def direct_attribution(
             after = [n for n in names if n[1] >= outside[k + 1].end]
             if after:
                 name = strip_possessive(after[0][0])
-                return Attribution(name, name_key(name), when=_when(text, start, end))
+                return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE:
             continue
         if tok.text[:1].isupper() and tok.start > start:
             continue  # "the United States" names a country; it does not report speech
-        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40]
+        unnamed = _anonymous(text, start, tok)
+        if unnamed is not None:
+            return Attribution(unnamed, "unnamed:" + unnamed.lower(), audience=_audience(text, tok, end),
+                               when=_when(text, start, end, tok))
+        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and _speaks(n)]
         prev_word = outside[k - 1].text.lower() if k else ""
         if prev_word in _PRONOUNS and last_named is not None:
             return Attribution(last_named.speaker, last_named.key, last_named.role,
                                _audience(text, tok, end) or occasion(text, start, end) or last_named.audience,
-                               _when(text, start, end) or last_named.when)
+                               _when(text, start, end, tok) or last_named.when)
         if not before:
             after = [n for n in names if n[1] >= tok.end and n[1] - tok.end <= 2]  # "…,” said Colonel Ivan Petrov
-            if not after:
+            if not after or low in ("told", "tells"):  # "… told Northwire": the audience, not who spoke
                 continue
             name = strip_possessive(after[0][0])
-            return Attribution(name, name_key(name), when=_when(text, start, end))
+            return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         name, nstart, _ = before[-1]
         name = strip_possessive(name)
         return Attribution(
             name, name_key(name), role=_role(text, start, nstart),
-            audience=_audience(text, tok, end) or occasion(text, start, end), when=_when(text, start, end),
+            audience=_audience(text, tok, end) or occasion(text, start, end), when=_when(text, start, end, tok),
         )
     return None
 
@@ -150,9 +180,12 @@ def _role(text: str, start: int, name_start: int) -> str | None:
     m = _POSSESSIVE_ROLE_RE.search(head)
     if m and any(w in _ROLE_WORDS for w in m.group(1).lower().split()):
         return m.group(1).strip()
-    words = head.split()
-    tail = [w for w in words[-3:] if w.islower()]
-    if tail and tail[-1] == words[-1] and any(w.strip(",") in _ROLE_WORDS for w in tail):
+    tail: list[str] = []
+    for w in reversed(head.split()[-3:]):  # "… at Dayton,” spokesman Mark Ruiz": only the words next to the name
+        if not w.islower() or not w[-1].isalpha() and tail:
+            break
+        tail.insert(0, w)
+    if tail and any(w.strip(",") in _ROLE_WORDS for w in tail):
         return " ".join(tail).strip(",")
     return None
 
@@ -161,14 +194,23 @@ def _audience(text: str, verb: Token, end: int) -> str | None:
     if verb.text.lower() in ("told", "tells"):
         m = re.match(r"\s+((?:the\s+)?[\w’'.\-]+(?:\s+[A-Z][\w’'.\-]*)*)", text[verb.end : end])
         if m and m.group(1).lower() not in ("him", "her", "them", "me", "us", "that"):
-            return m.group(1)
+            who = m.group(1)
+            return who if re.search(r"\b(?:[A-Z]\.)+$", who) else who.rstrip(".")  # "the Gazette." but "the U.S."
     return None
 
 
-def _when(text: str, start: int, end: int) -> str | None:
-    m = _WHEN_RE.search(text, start, end)
-    # every pattern opens with a common word ("In the spring of 2024" at a sentence's start reads "in …")
-    return m.group(0)[:1].lower() + m.group(0)[1:] if m else None
+def _when(text: str, start: int, end: int, verb: Token) -> str | None:
+    """When it was said: a time next to the speech verb or its speaker and audience ("told Northwire on
+    Monday", "Acme on Tuesday denied"), opening the sentence ("In the spring of 2024, Lukashenko warned") or
+    "published on Sunday"; not one in what was said ("which lost $120 million last year, one of them said")."""
+    for m in _WHEN_RE.finditer(text, start, end):
+        before = m.end() <= verb.start and (verb.start - m.end() <= _WHEN_REACH and "," not in text[m.end() : verb.start]
+                                            or m.start() - start <= 3 or m.group(0).lower().startswith(("pub", "spe")))
+        after = m.start() >= verb.end and m.start() - verb.end <= _WHEN_REACH and "," not in text[verb.end : m.start()]
+        if before or after:
+            # every pattern opens with a common word ("In the spring of 2024" at a sentence's start reads "in …")
+            return m.group(0)[:1].lower() + m.group(0)[1:]
+    return None
 
 
 def occasion(text: str, start: int, end: int) -> str | None:

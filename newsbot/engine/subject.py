@@ -77,11 +77,11 @@ def subject_matches(
             return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
         return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
+    if speaker_key and low in ("he", "she", "it", "they") and _reports_own_act(s, pronoun.start) \
+            and not _other_gender(low, s.attribution.role):
+        return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted …", "Acme denied it …"
     if low == "it" and (thing := _previous_subject(analysis, s)) is not None:
         return is_subject(question, aliases, thing)  # "The Mozyr Oil Refinery, … . It is located in …"
-    if speaker_key and low in ("he", "she") and _reports_own_act(s, pronoun.start) \
-            and not _other_gender(low, s.attribution.role):
-        return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted Lukashenko": Zelensky
     if names_before:
         return is_subject(question, aliases, name_key(names_before[-1][0]))
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}

@@ -7,6 +7,7 @@ points at an exact sentence of a stored article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -93,8 +94,8 @@ def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
     if verdict is Verdict.NOT_FOUND:
         return "The corpus holds nothing that answers this question, so there is nothing to cite."
     parts = [_value_part(s) if s.answer is not None else f"{name_of(s)} {_claim(q, s)} {refs(s)}" for s in sides]
-    if parts and parts[0].startswith("according"):
-        parts[0] = "A" + parts[0][1:]
+    if parts:  # "According to …", "Two people familiar with the matter say …" open a sentence
+        parts[0] = parts[0][:1].upper() + parts[0][1:]
     if verdict is Verdict.CONTESTED:
         lead = f"Contested: the sources disagree on whether {q.affirmative}." if q.affirmative and q.kind == "yesno" \
             else "Contested: the sources disagree."
@@ -120,8 +121,22 @@ def name_of(s: Side) -> str:
 
 def _claim(q: Question, s: Side) -> str:
     if s.stance in (Stance.SUPPORTS, Stance.REFUTES) and (q.kind == "yesno" or s.stance is Stance.REFUTES):
-        return "says " + statement_of(s)  # the side's claim, in its speaker's own account if so
-    return "reports"
+        return says(s) + " " + statement_of(s)  # the side's claim, in its speaker's own account if so
+    return "report" if _plural(name_of(s)) else "reports"
+
+
+def says(s: Side) -> str:
+    """"says", or "say" for "two people familiar with the matter"."""
+    return "say" if _plural(name_of(s)) else "says"
+
+
+_PLURAL = re.compile(r"^(?:two|three|four|five|six|several|some|many|multiple|\d+)\s|^(?!one\b)\S*\s?"
+                     r"(?:\w+\s)?(?:people|sources|officials|diplomats|insiders|executives|employees|aides|analysts)\b",
+                     re.IGNORECASE)
+
+
+def _plural(name: str) -> bool:
+    return bool(_PLURAL.search(name))
 
 
 def statement_of(s: Side) -> str:
@@ -149,18 +164,23 @@ def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | No
     return " ".join([pronoun, *words[n:]])
 
 
+_PRONOUNS = frozenset("he she it they".split())
+
+
 def _pronoun_for(analysis: ArticleAnalysis, key: str) -> str | None:
-    """"he" or "she", if the article calls the speaker ``key`` only that next to a speech verb outside quotes."""
+    """"he", "she", "it" or "they", if the article calls the speaker ``key`` only that next to a speech verb
+    outside quotes."""
     seen: set[str] = set()
     for s in analysis.sentences:
         if s.attribution.key != key or s.attribution.inherited:
             continue
         mask = quoted_mask(s.text)
         words = [t.text.lower() for t in s.tokens if not mask[t.start - s.start]]
+        words = [w for w in words if w != "that"]  # "denied that it …" as "denied it …"
         for a, b in pairwise(words):
-            if a in SPEECH_VERBS and b in ("he", "she"):
+            if a in SPEECH_VERBS and b in _PRONOUNS:
                 seen.add(b)
-            elif a in ("he", "she") and b in SPEECH_VERBS:
+            elif a in _PRONOUNS and b in SPEECH_VERBS:
                 seen.add(a)
     return seen.pop() if len(seen) == 1 else None
 

@@ -1,0 +1,56 @@
+"""Who a business or politics story's sources are: unnamed sources, companies, spokespeople, and when they spoke.
+
+A company's denial of a report of unnamed sources is the everyday news conflict; each test asks a
+question of a small invented story pair and checks who each side is and what it is worded as.
+"""
+
+from __future__ import annotations
+
+from newsbot.engine import compose
+from newsbot.engine.attribution import analyze_article
+from newsbot.models import Stance, Verdict
+from tests.engine_helpers import article, evidence
+
+REPORT = ("Acme Corp plans to cut about 500 jobs at its Dayton plant by June, two people familiar with the matter "
+          "told Northwire on Monday.\nThe cuts would hit the battery division, which lost $120 million last year, "
+          "one of the people said.")
+DENIAL = ("Acme Corp on Tuesday denied that it plans to cut jobs at its Dayton plant.\n"
+          "“There are no layoffs planned at Dayton,” spokesman Mark Ruiz told the Gazette. “We are hiring.”")
+
+
+def _attribution(text: str, sentence: int = 0):  # noqa: ANN202 - an Attribution
+    return analyze_article(text).sentences[sentence].attribution
+
+
+def test_unnamed_sources_speak_as_written_and_the_outlet_they_told_is_the_audience() -> None:
+    attr = _attribution(REPORT)
+    assert attr.speaker == "two people familiar with the matter"
+    assert attr.audience == "Northwire" and attr.when == "on Monday"
+    assert _attribution(REPORT, 1).speaker == "one of the people"
+
+
+def test_a_month_or_weekday_is_never_a_speaker() -> None:
+    assert _attribution(DENIAL).speaker == "Acme Corp"  # not "Tuesday"
+    assert _attribution("Prices rose by June, the bank said.").speaker != "June"
+
+
+def test_a_time_inside_what_was_said_is_not_when_it_was_said() -> None:
+    assert _attribution(REPORT, 1).when is None  # "lost $120 million last year, one of the people said"
+    assert _attribution("The division lost $120 million last year, spokesman Tom Smith said.").when is None
+    assert _attribution("Ruiz said the division had lost $80 million last year.").when is None
+    assert _attribution(DENIAL).when == "on Tuesday"
+
+
+def test_a_role_is_the_words_next_to_the_name_and_the_audience_has_no_full_stop() -> None:
+    attr = _attribution(DENIAL, 1)
+    assert attr.speaker == "Mark Ruiz" and attr.role == "spokesman" and attr.audience == "the Gazette"
+
+
+def test_a_company_denying_unnamed_sources_is_a_contested_claim_in_plain_words() -> None:
+    answer = compose("Is Acme cutting jobs?", evidence(article(REPORT, id="a1"), article(DENIAL, id="a2")))
+    assert answer.verdict is Verdict.CONTESTED
+    sides = {s.stance: s for s in answer.sides}
+    assert sides[Stance.SUPPORTS].speaker == "two people familiar with the matter"
+    assert "Acme Corp" in (sides[Stance.REFUTES].speaker or "")
+    assert "Two people familiar with the matter say Acme is cutting jobs" in answer.summary
+    assert "Acme Corp says it is not cutting jobs" in answer.summary  # "Acme Corp" and "Acme" are one company
