@@ -8,6 +8,8 @@ wording show; the claim's verb is where the subject ends.
 
 from __future__ import annotations
 
+from newsbot.engine.verbs import BASE_VERBS
+
 _PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "told", "take": "took",
          "make": "made", "give": "gave", "go": "went", "come": "came", "meet": "met", "pay": "paid",
          "lead": "led", "hold": "held", "begin": "began", "run": "ran", "lose": "lost", "leave": "left",
@@ -17,7 +19,12 @@ _PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "
          "shoot": "shot", "stand": "stood", "understand": "understood", "keep": "kept", "feel": "felt",
          "become": "became", "choose": "chose", "drive": "drove", "rise": "rose", "fall": "fell",
          "draw": "drew", "throw": "threw", "grow": "grew", "show": "showed", "seek": "sought",
-         "teach": "taught", "spend": "spent", "lend": "lent", "flee": "fled", "forbid": "forbade"}
+         "teach": "taught", "spend": "spent", "lend": "lent", "flee": "fled", "forbid": "forbade",
+         "cut": "cut", "let": "let", "set": "set", "shut": "shut", "hurt": "hurt", "cost": "cost", "quit": "quit",
+         "spread": "spread", "split": "split", "bid": "bid", "read": "read", "lay": "laid", "sink": "sank",
+         "steal": "stole", "freeze": "froze", "hide": "hid", "sit": "sat", "stick": "stuck", "tear": "tore",
+         "wear": "wore", "withdraw": "withdrew", "undergo": "underwent", "forget": "forgot", "mean": "meant",
+         "deal": "dealt", "break": "broke", "feed": "fed", "hang": "hung", "light": "lit"}
 
 
 def _past(verb: str) -> str:
@@ -67,6 +74,9 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
             continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
         if aux.lower() in _BE and _after_determiner(rest, i) and _noun_before_place(rest, i):
             continue  # "Is the Mozyr refinery in …": the refinery is what is asked about, not the predicate
+        if low not in BASE_VERBS and i + 1 < len(rest) and rest[i + 1].lower() in BASE_VERBS \
+                and aux.lower() in ("did", "does", "do", "will", "would", "can", "could"):
+            continue  # "Did the battery division lose …": a noun before the verb is still the subject
         return _predicate_phrase_start(rest, i) if aux.lower() in _BE else i
     return None
 

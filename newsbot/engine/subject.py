@@ -45,7 +45,7 @@ def subject_matches(
 ) -> bool:
     """Does the predicate's subject in ``s`` refer to the question's subject?"""
     if question.subject is None:
-        return True
+        return _described_subject(question, analysis, s, pred_at, title)
     if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
         return is_subject(question, aliases, s.attribution.key)
     pred_at = _participle_subject_at(s, pred_at, s.attribution.key)
@@ -87,6 +87,30 @@ def subject_matches(
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
     referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
     return any(is_subject(question, aliases, k) for k in referents)
+
+
+def _described_subject(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int,
+                       title: str) -> bool:
+    """"Did the committee chair resign?": the thing described must be there to have done it.
+
+    True when the words just before the verb call it so, when a speaker says "we" for it, or when it is
+    named in the sentence, the one before or the title and no pronoun for the speaker stands before the
+    verb instead; "Senator Ruiz said he resigned from the committee" names no chair, so it does not say
+    a chair resigned.
+    """
+    heads = [t for t in (term(w.strip("?,.")) for w in question.text.lower().split()) if t in question.subject_terms]
+    if not heads:
+        return True  # "Was there an apology …?": no one is described
+    head, window = heads[-1], s.tokens[max(0, pred_at - 5) : pred_at]
+    if any(term(t.text) == head for t in window):
+        return True
+    if s.attribution.speaker and any(t.text.lower() == "we" for t in window):
+        return True  # "“We have nothing to apologize for,” said Colonel Ivan Petrov": the army speaks as "we"
+    prev = analysis.sentences[s.index - 1] if s.index else None
+    around = s.terms | (prev.terms if prev and prev.paragraph == s.paragraph else frozenset()) \
+        | {term(w) for w in title.split()}
+    pronoun = next((t for t in reversed(window) if t.text.lower() in _THIRD_PERSON), None)
+    return head in around and not (pronoun is not None and _reports_own_act(s, pronoun.start))
 
 
 #: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
