@@ -54,3 +54,12 @@ def test_a_company_denying_unnamed_sources_is_a_contested_claim_in_plain_words()
     assert "Acme Corp" in (sides[Stance.REFUTES].speaker or "")
     assert "Two people familiar with the matter say Acme is cutting jobs" in answer.summary
     assert "Acme Corp says it is not cutting jobs" in answer.summary  # "Acme Corp" and "Acme" are one company
+
+
+def test_a_source_correcting_the_asked_figure_refutes_it() -> None:
+    correction = "Ruiz said the battery division had lost $80 million last year, not $120 million as reported."
+    answer = compose("Did the battery division lose $120 million?",
+                     evidence(article(REPORT, id="a1"), article(correction, id="a2")))
+    assert answer.verdict is Verdict.CONTESTED
+    refuting = next(s for s in answer.sides if s.stance is Stance.REFUTES)
+    assert refuting.speaker == "Ruiz" and "did not lose $120 million" in refuting.text

@@ -280,6 +280,9 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
     start = max(0, pred_at - NEGATION_WINDOW)
     start = max([i for i in range(start + 1, pred_at + 1) if _breaks_before(s, i)], default=start)
     before = s.tokens[start:pred_at]  # a negation governs its own sentence, even inside one quotation
+    if any(term(t.text) in question.numbers and any(is_negation(n.text) for n in s.tokens[max(0, i - 2) : i])
+           for i, t in enumerate(s.tokens) if i > pred_at):
+        return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES
     denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])
