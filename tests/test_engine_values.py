@@ -161,3 +161,11 @@ def test_where_from_is_the_place_after_from_with_its_noun() -> None:
     text = "The president apologized for missile strikes launched from Belarusian territory in February."
     answer = ask_texts("Where were the missiles launched from?", text)
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"Belarusian territory"}
+
+
+def test_the_noun_a_sentence_opens_with_borrows_the_names_of_its_earlier_mention() -> None:
+    text = "Acme Corp plans to cut jobs at its Dayton plant by June.\nThe plant employs about 2,300 people."
+    answer = ask_texts("How many people does the Dayton plant employ?", text)
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"2,300"}
+    other = "Acme Corp plans to cut jobs at its Dayton plant.\nThe Toledo plant employs about 900 people."
+    assert "900" not in side_values(ask_texts("How many people does the Dayton plant employ?", other))

@@ -78,13 +78,26 @@ def names_context(analysis: ArticleAnalysis, s: SentenceInfo, title_terms: froze
     if GROUP.search(s.text):
         return s.terms | group_names(analysis, s)
     words = [t.text.lower() for t in s.tokens[:2]]
+    named_before = _named_with(analysis, s, words[1]) if len(words) > 1 and words[0] == "the" else frozenset()
     if not words or not (words[0] in _ANAPHORS or words[0] == "the" and len(words) > 1 and words[1] in _DEFINITE_NOUNS):
-        return s.terms
+        return s.terms | named_before
     out = set(s.terms) | title_terms
     for other in analysis.sentences[: s.index]:
         if other.paragraph == s.paragraph:
             out |= other.terms
     return frozenset(out)
+
+
+def _named_with(analysis: ArticleAnalysis, s: SentenceInfo, noun: str) -> frozenset[str]:
+    """"The plant employs about 2,300 people" after "… at its Dayton plant": the names just before the
+    noun's last earlier mention in the article (Dayton), which "the plant" refers back to."""
+    wanted = term(noun)
+    for other in reversed(analysis.sentences[: s.index]):
+        toks = other.tokens
+        for i in range(len(toks) - 1, 0, -1):
+            if term(toks[i].text) == wanted:
+                return frozenset(term(t.text) for t in toks[max(0, i - 3) : i] if t.is_capitalized)
+    return frozenset()
 
 
 def heads_named(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, context: frozenset[str],
