@@ -152,7 +152,8 @@ def test_who_did_it_is_the_name_opening_a_because_clause_past_an_aside() -> None
 def test_a_date_in_the_clause_someone_is_quoted_saying_is_not_the_date_of_what_came_before() -> None:
     text = ("In an interview with podcaster Lex Fridman, published on Sunday, Zelensky said the two leaders "
             "spoke by phone in February 2022.")
-    assert ask_texts("When was the interview published?", text).verdict is Verdict.NOT_FOUND
+    published = ask_texts("When was the interview published?", text)  # the story is dated 2024-05-01, a Wednesday
+    assert published.verdict is Verdict.SUPPORTED and side_values(published) == {"on Sunday (April 28, 2024)"}
     answer = ask_texts("When did the two leaders speak by phone?", text)
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"February 2022"}
 
@@ -169,3 +170,14 @@ def test_the_noun_a_sentence_opens_with_borrows_the_names_of_its_earlier_mention
     assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"2,300"}
     other = "Acme Corp plans to cut jobs at its Dayton plant.\nThe Toledo plant employs about 900 people."
     assert "900" not in side_values(ask_texts("How many people does the Dayton plant employ?", other))
+
+
+def test_a_weekday_is_read_against_the_storys_date_and_the_frame_is_the_outlets() -> None:
+    # article() dates every story 2024-05-01, a Wednesday: "on Monday" is April 29, "last Wednesday" April 24.
+    answer = ask_texts("When did the union vote?", "The union voted on Monday to authorize a strike, Tom Baker said.")
+    assert answer.verdict is Verdict.SUPPORTED and side_values(answer) == {"on Monday (April 29, 2024)"}
+    last = ask_texts("When did the union vote?", "The union voted last Wednesday to authorize a strike.")
+    assert side_values(last) == {"last Wednesday (April 24, 2024)"}
+    framed = ask_texts("Who interviewed Zelensky?",
+                       "In an interview with U.S. podcaster Lex Fridman, Zelensky said the two leaders spoke by phone.")
+    assert side_values(framed) == {"Lex Fridman"} and framed.sides[0].speaker is None  # the outlet's, not Zelensky's

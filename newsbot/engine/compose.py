@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, analyze_article
+from newsbot.engine.attribution import ArticleAnalysis, Attribution, SentenceInfo, analyze_article
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.reported import said_by_answer
@@ -36,7 +36,7 @@ from newsbot.engine.value_slot import confident
 from newsbot.engine.values import Value, extract, parallel_conflict, same
 from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
 from newsbot.models import Answer, Evidence, Stance, Verdict
-from newsbot.text import term, tokens
+from newsbot.text import quoted_mask, term, tokens
 
 MAX_QUOTES_PER_SIDE = 3
 MAX_SIDES_PER_STANCE = 3
@@ -153,7 +153,20 @@ def _group_by_speaker(judged: list[tuple[_Candidate, Judgement]]) -> list[list[t
 
 
 def _found(c: _Candidate, value: Value | None = None) -> Found:
-    return Found(article=c.evidence.article, analysis=c.analysis, sentence=c.sentence, value=value)
+    sentence = c.sentence
+    if value is not None and _before_its_speaker(sentence, value):
+        sentence = replace(sentence, attribution=Attribution())
+    return Found(article=c.evidence.article, analysis=c.analysis, sentence=sentence, value=value)
+
+
+def _before_its_speaker(s: SentenceInfo, value: Value) -> bool:
+    """"In an interview …, published on Sunday, Zelensky said …": a value in the frame before the speaker
+    is the outlet's own report, not what the speaker said."""
+    speaker = s.attribution.speaker
+    if not speaker or s.attribution.inherited:
+        return False
+    at = s.text.find(speaker)
+    return at > 0 and value.end <= s.start + at and not quoted_mask(s.text)[value.start - s.start]
 
 
 def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
@@ -177,7 +190,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         return None
     chosen: dict[int, Value] = {}
     linked: set[tuple[int, int]] = set()
-    values = [extract(q, c.sentence) for c, _, _ in loose]  # once per sentence, not once per pair
+    values = [extract(q, c.sentence, c.evidence.article.published) for c, _, _ in loose]  # once per sentence
     leads = [_lead(c) for c, _, _ in loose]
     for a in range(len(loose)):
         for b in range(a + 1, len(loose)):

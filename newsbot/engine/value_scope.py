@@ -159,10 +159,13 @@ def _said_of_another_thing(question: Question, s: SentenceInfo, start: int) -> b
 
 
 def _in_reported_clause(question: Question, s: SentenceInfo, start: int) -> bool:
-    """Every word of the question comes before a speech verb, the value after it: the value is the reported
-    clause's ("In an interview …, published on Sunday, Zelensky said the two leaders spoke … February 2022")."""
+    """A speech verb stands between the value and every word of the question: one is in what was said, the
+    other in the frame around it ("In an interview …, published on Sunday, Zelensky said the two leaders
+    spoke … in February 2022": Sunday is when the interview came out, February 2022 when they spoke)."""
     at = token_index(s, start)
-    anchors = [i for i, t in enumerate(s.tokens[:at]) if term(t.text) in question.content]
-    if not anchors or any(term(t.text) in question.content for t in s.tokens[at:]):
+    anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content and i != at]
+    speech = [i for i, t in enumerate(s.tokens) if t.text.lower() in SPEECH_VERBS]
+    if not anchors or not speech:
         return False
-    return any(t.text.lower() in SPEECH_VERBS for t in s.tokens[max(anchors) + 1 : at])
+    lo, hi = min(anchors), max(anchors)
+    return any(hi < k < at for k in speech) or any(at < k < lo for k in speech)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 from newsbot.engine.attribution import SentenceInfo
@@ -61,9 +62,15 @@ class Value:
     key: tuple
 
 
-def extract(question: Question, s: SentenceInfo) -> list[Value]:
-    """Typed candidate values in ``s`` for ``question.answer_type`` that are about what the question asks."""
-    return [v for v in _typed(question, s) if in_scope(question, s, v.start, v.end, v.key[0])]
+def extract(question: Question, s: SentenceInfo, published: str | None = None) -> list[Value]:
+    """Typed candidate values in ``s`` for ``question.answer_type`` that are about what the question asks.
+
+    ``published``: the article's date (ISO), against which "on Wednesday" is read.
+    """
+    values = _typed(question, s)
+    if question.answer_type == "date" and published:
+        values = sorted(values + _weekdays(s, published), key=lambda v: v.start)
+    return [v for v in values if in_scope(question, s, v.start, v.end, v.key[0])]
 
 
 def _typed(question: Question, s: SentenceInfo) -> list[Value]:
@@ -149,6 +156,26 @@ def _dates(s: SentenceInfo) -> list[Value]:
         for m in YEAR_RE.finditer(s.text):
             found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", int(m.group()), None, None)))
     return sorted(found, key=lambda v: v.start)
+
+
+_WEEKDAY_RE = re.compile(r"\b(?:(?P<last>last) |on )?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
+
+
+def _weekdays(s: SentenceInfo, published: str) -> list[Value]:
+    """"voted on Wednesday" in a story published 2025-03-12: that Wednesday, the last one on or before the
+    story's date ("last Wednesday": before it). Shown with the date it resolves to."""
+    try:
+        pub = date.fromisoformat(published[:10])
+    except ValueError:
+        return []
+    out = []
+    for m in _WEEKDAY_RE.finditer(s.text):
+        back = (pub.weekday() - _WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0)
+        day = pub - timedelta(days=back)
+        text = f"{m.group(0)} ({day:%B} {day.day}, {day.year})"
+        out.append(Value(text, s.start + m.start(), s.start + m.end(), ("date", day.year, day.month, day.day)))
+    return out
 
 
 _RELATIVE_BEFORE = re.compile(
