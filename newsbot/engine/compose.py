@@ -34,9 +34,9 @@ from newsbot.engine.stance import (
 from newsbot.engine.subject import aliases_of
 from newsbot.engine.value_slot import confident
 from newsbot.engine.values import Value, extract, parallel_conflict, same
-from newsbot.engine.wording import CitationBook, Found, side_for, summary_for
+from newsbot.engine.wording import CitationBook, Found, in_outlet_frame, side_for, summary_for
 from newsbot.models import Answer, Evidence, Stance, Verdict
-from newsbot.text import quoted_mask, term, tokens
+from newsbot.text import term, tokens
 
 MAX_QUOTES_PER_SIDE = 3
 MAX_SIDES_PER_STANCE = 3
@@ -154,19 +154,9 @@ def _group_by_speaker(judged: list[tuple[_Candidate, Judgement]]) -> list[list[t
 
 def _found(c: _Candidate, value: Value | None = None) -> Found:
     sentence = c.sentence
-    if value is not None and _before_its_speaker(sentence, value):
+    if value is not None and in_outlet_frame(sentence, value.start, value.end):
         sentence = replace(sentence, attribution=Attribution())
     return Found(article=c.evidence.article, analysis=c.analysis, sentence=sentence, value=value)
-
-
-def _before_its_speaker(s: SentenceInfo, value: Value) -> bool:
-    """"In an interview …, published on Sunday, Zelensky said …": a value in the frame before the speaker
-    is the outlet's own report, not what the speaker said."""
-    speaker = s.attribution.speaker
-    if not speaker or s.attribution.inherited:
-        return False
-    at = s.text.find(speaker)
-    return at > 0 and value.end <= s.start + at and not quoted_mask(s.text)[value.start - s.start]
 
 
 def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:

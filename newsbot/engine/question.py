@@ -140,8 +140,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in _WH | _AUX):
             entities.add(t)
             weights[t] = 2.0
-            if predicate is not None and toks[i - 1].text.lower() not in ("by", "from"):
-                after_verb.add(t)  # not "an apology from Lukashenko": he is who, not to whom
+            if predicate is not None and toks[i - 1].text.lower() not in ("by", "from", "in", "at", "near", "on"):
+                after_verb.add(t)  # not "an apology from Lukashenko" (who) nor "collapse in Velmar" (where)
             if (tok.start < verb_start) if kind == "yesno" and verb_start else subject is None:
                 subject = t  # the head of the subject phrase: its last name before the verb (none in
                 # "Were missiles launched from Belarus?": Belarus is where from, not who)
@@ -149,7 +149,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
             weights.setdefault(t, 1.0)
             if predicate is None and kind == "yesno" and tok.start >= verb_start and not verbless:
                 predicate = t
-            if focus is None and not re.search(r"[’']s$", tok.text):
+            counted = answer_type == "number" and i == 2 and first == "how"  # "How many people were injured?"
+            if focus is None and not re.search(r"[’']s$", tok.text) and not counted:
                 focus = t  # "men's" in "men's year-end No 1" qualifies the relation; it is not it
 
     name_heads = _name_heads(toks, entities)

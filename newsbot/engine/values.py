@@ -42,7 +42,10 @@ _MONEY_RE = re.compile(
     r"|\b\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|million)\s+(?:dollars|euros|pounds|yuan|rubles|USD|EUR)",
     re.IGNORECASE,
 )
-_NUMBER_RE = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
+#: A count with the words that bound it ("at least 120", "more than 400"): the bound is part of what was said.
+_COUNT_RE = re.compile(
+    r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost|up to|some|"
+    r"roughly|approximately) )?\b(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.IGNORECASE)
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
 _NOT_VALUES = frozenset(
@@ -80,8 +83,8 @@ def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     if kind == "money":
         return _money(s)
     if kind == "number":
-        return [Value(m.group(), s.start + m.start(), s.start + m.end(), ("n", m.group().replace(",", "")))
-                for m in _NUMBER_RE.finditer(s.text) if term(m.group()) not in question.numbers]
+        return [Value(m.group(), s.start + m.start(), s.start + m.end(), ("n", m["n"].replace(",", "")))
+                for m in _COUNT_RE.finditer(s.text) if term(m["n"]) not in question.numbers]
     return _names(question, s, merge_places=kind == "place")
 
 

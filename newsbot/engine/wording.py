@@ -230,3 +230,16 @@ def _outlet(found: list[Found]) -> str:
 
 def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def in_outlet_frame(s: SentenceInfo, start: int, end: int) -> bool:
+    """"In an interview …, published on Sunday, Zelensky said …": a value in the frame before the speaker
+    is the outlet's own report, not what the speaker said."""
+    speaker = s.attribution.speaker
+    if not speaker or s.attribution.inherited:
+        return False
+    at = s.text.find(speaker)
+    if at <= 0 or end > s.start + at or quoted_mask(s.text)[start - s.start]:
+        return False
+    verb = next((i for i, t in enumerate(s.tokens) if t.start >= s.start + at and t.text.lower() in SPEECH_VERBS), None)
+    return verb is not None and len(s.tokens) - verb > 5  # "…, two people … told Northwire on Monday." trails
