@@ -183,3 +183,10 @@ def test_he_after_a_spokeswomans_speech_verb_is_not_her() -> None:
     assert answer.verdict is Verdict.REFUTED
     assert "Natalya Eismont" in (answer.sides[0].speaker or "") and "spokeswoman" in (answer.sides[0].speaker or "")
     assert ask_texts("Did Eismont apologize to Zelensky?", text).verdict is not Verdict.REFUTED
+
+
+def test_a_hedged_verb_neither_states_nor_denies_it_unless_the_question_asks_the_hedge() -> None:
+    text = "Interior Minister Petra Novak said the death toll was likely to rise."
+    assert ask_texts("Did the death toll rise?", text).verdict is Verdict.CONTEXT
+    asked = ask_texts("Is the death toll likely to rise?", text)
+    assert asked.verdict is Verdict.SUPPORTED and "the death toll is likely to rise" in asked.summary

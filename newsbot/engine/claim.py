@@ -77,6 +77,8 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
         if low not in BASE_VERBS and i + 1 < len(rest) and rest[i + 1].lower() in BASE_VERBS \
                 and aux.lower() in ("did", "does", "do", "will", "would", "can", "could"):
             continue  # "Did the battery division lose …": a noun before the verb is still the subject
+        if aux.lower() in _BE and i + 1 < len(rest) and rest[i + 1].lower() in _ADJECTIVES and low not in _ADJECTIVES:
+            continue  # "Is the death toll likely to rise": "toll" ends the subject, "likely" is said of it
         return _predicate_phrase_start(rest, i) if aux.lower() in _BE else i
     return None
 

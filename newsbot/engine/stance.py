@@ -192,6 +192,8 @@ def judge_yesno(
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
+            if _hedged(question, s, pred_at):
+                return Judgement(s, Stance.CONTEXT, own, win)  # "the death toll was likely to rise" says no rise
             return Judgement(_reported(s, pred_at), _polarity(question, s, pred_at), own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
@@ -235,6 +237,17 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     if question.negated:
         return Stance.REFUTES if stance is Stance.SUPPORTS else Stance.SUPPORTS
     return stance
+
+
+_HEDGES = frozenset("likely unlikely expected may might could possibly probably perhaps".split())
+
+
+def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
+    """The verb is only possible or expected ("was likely to rise", "could face"), and the question does not
+    ask about a possibility: the sentence neither states nor denies that it happened."""
+    asked = {w.lower().strip("?,.") for w in question.text.split()}
+    before = [t.text.lower() for t in s.tokens[max(0, pred_at - 3) : pred_at]]
+    return any(w in _HEDGES and w not in asked for w in before)
 
 
 def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int | None,
