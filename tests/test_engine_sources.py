@@ -63,3 +63,13 @@ def test_a_source_correcting_the_asked_figure_refutes_it() -> None:
     assert answer.verdict is Verdict.CONTESTED
     refuting = next(s for s in answer.sides if s.stance is Stance.REFUTES)
     assert refuting.speaker == "Ruiz" and "did not lose $120 million" in refuting.text
+
+
+def test_a_described_source_speaks_as_written() -> None:
+    assert _attribution("The quake killed at least 120 people, the country's interior ministry said.").speaker == \
+        "the country's interior ministry"
+    assert _attribution("Local officials in Velmar said on Monday that 300 people had died.").speaker == \
+        "local officials in Velmar"
+    rejected = _attribution("The interior ministry rejected the claim and said 134 people had been confirmed dead.")
+    assert rejected.speaker == "the interior ministry"
+    assert _attribution("Acme rejected the claim and Smith said it was false.").speaker != "Acme"
