@@ -153,9 +153,12 @@ def term(word: str) -> str:
 
 
 def terms_of(toks: list[Token] | tuple[Token, ...]) -> frozenset[str]:
-    """The terms of ``toks``, plus what a body's name or a telling word implies ("WTA": women, tennis)."""
+    """The terms of ``toks``, plus what a body's name or a telling word implies ("WTA": women, tennis;
+    "killing 120 people": died)."""
     out = {term(t.text) for t in toks}
-    for t in toks:
+    for i, t in enumerate(toks):
+        if term(t.text) == "kill" and any(k.text[:1].isdigit() for k in toks[i + 1 : i + 5]):
+            out.add("die")  # "killing at least 120 people": that many died (not "Putin killed" = Putin died)
         word = re.sub(r"[’']s$", "", t.text)
         implied = _IMPLIED.get(word.lower()) if word.isupper() else _IMPLIED_BY_WORD.get(word.lower())
         if implied:

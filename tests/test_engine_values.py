@@ -187,3 +187,16 @@ def test_a_count_keeps_its_bound_and_belongs_to_the_verb_on_its_side_of_and() ->
     text = "The earthquake struck on Sunday, killing at least 120 people and injuring more than 400, the ministry said."
     assert side_values(ask_texts("How many people were injured?", text)) == {"more than 400"}
     assert side_values(ask_texts("How many people were killed?", text)) == {"at least 120"}
+
+
+def test_a_death_toll_disputed_between_the_ministry_and_local_officials_is_contested() -> None:
+    ministry = ("A magnitude 6.8 earthquake struck northern Ardania on Sunday, killing at least 120 people and "
+                "injuring more than 400, the country's interior ministry said.")
+    local = ("Local officials in Velmar said on Monday that at least 300 people had died in the earthquake, "
+             "more than twice the government's figure.")
+    answer = ask_texts("How many people died in the earthquake?", ministry, local)
+    assert answer.verdict is Verdict.CONTESTED
+    assert {(s.speaker, s.answer) for s in answer.sides} == {("the country's interior ministry", "at least 120"),
+                                                             ("local officials in Velmar", "at least 300")}
+    assert ask_texts("Did Kral die?", "President Kral's forces killed 12 people in Velmar.").verdict \
+        is not Verdict.SUPPORTED  # killing twelve is not dying

@@ -84,8 +84,18 @@ def _typed(question: Question, s: SentenceInfo) -> list[Value]:
         return _money(s)
     if kind == "number":
         return [Value(m.group(), s.start + m.start(), s.start + m.end(), ("n", m["n"].replace(",", "")))
-                for m in _COUNT_RE.finditer(s.text) if term(m["n"]) not in question.numbers]
+                for m in _COUNT_RE.finditer(s.text)
+                if term(m["n"]) not in question.numbers and not _counts_other_thing(question, s.text, m.end())]
     return _names(question, s, merge_places=kind == "place")
+
+
+def _counts_other_thing(question: Question, text: str, end: int) -> bool:
+    """"A magnitude 6.8 earthquake" counts no people: the number is followed by another of the question's
+    words than the one it asks to count ("How many people died in the earthquake?")."""
+    words = question.text.lower().split()
+    counted = term(words[2]) if words[:2] == ["how", "many"] and len(words) > 2 else None
+    nxt = re.match(r"\s+([A-Za-z][\w-]*)", text[end:])
+    return nxt is not None and term(nxt[1]) in question.content and term(nxt[1]) != counted
 
 
 def same(a: Value, b: Value) -> bool:
