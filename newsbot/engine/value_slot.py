@@ -53,8 +53,9 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
         if prev == "the" and first > 1:
             prev = s.tokens[first - 2].text.lower()
-        if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where):
-            slotted.append(v)  # "Where were the missiles launched from?": "launched from Belarusian territory"
+        if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where
+                                                 or _right_after(s, first, verbs)):
+            slotted.append(v)  # "launched from Belarusian territory", "struck northern Ardania"
         elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
             continue  # "victory in Paris": a place, not who
         elif prev == "against" and "against" not in question.text.lower().split():
@@ -69,6 +70,11 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
+
+
+def _right_after(s: SentenceInfo, first: int, verbs: list[int]) -> bool:
+    """The place is the object of a question word: "struck northern Ardania" (at most one lower-case word between)."""
+    return any(0 < first - f <= 2 and all(t.text.islower() for t in s.tokens[f + 1 : first]) for f in verbs)
 
 
 def _across(s: SentenceInfo, v: Value, anchors: list[int]) -> int:

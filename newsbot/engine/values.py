@@ -43,9 +43,14 @@ _MONEY_RE = re.compile(
     re.IGNORECASE,
 )
 #: A count with the words that bound it ("at least 120", "more than 400"): the bound is part of what was said.
+#: Counts in words from two up ("one" is as often a pronoun: "Putin was the one launching them").
 _COUNT_RE = re.compile(
     r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost|up to|some|"
-    r"roughly|approximately) )?\b(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.IGNORECASE)
+    r"roughly|approximately) )?\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred))\b", re.IGNORECASE)
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {  # noqa: SIM905
+    "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
 _NOT_VALUES = frozenset(
@@ -83,19 +88,24 @@ def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     if kind == "money":
         return _money(s)
     if kind == "number":
-        return [Value(m.group(), s.start + m.start(), s.start + m.end(), ("n", m["n"].replace(",", "")))
-                for m in _COUNT_RE.finditer(s.text)
-                if term(m["n"]) not in question.numbers and not _counts_other_thing(question, s.text, m.end())]
+        return [v for m in _COUNT_RE.finditer(s.text) if term(m["n"]) not in question.numbers
+                for v in _count(question, s, m)]
     return _names(question, s, merge_places=kind == "place")
 
 
-def _counts_other_thing(question: Question, text: str, end: int) -> bool:
-    """"A magnitude 6.8 earthquake" counts no people: the number is followed by another of the question's
-    words than the one it asks to count ("How many people died in the earthquake?")."""
+def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]:
+    """The count with its unit when that is what was asked ("three days" for "How many days …?"); none when
+    another of the question's words follows ("a magnitude 6.8 earthquake" counts no people)."""
     words = question.text.lower().split()
     counted = term(words[2]) if words[:2] == ["how", "many"] and len(words) > 2 else None
-    nxt = re.match(r"\s+([A-Za-z][\w-]*)", text[end:])
-    return nxt is not None and term(nxt[1]) in question.content and term(nxt[1]) != counted
+    end = m.end()
+    nxt = re.match(r"\s+([A-Za-z][\w-]*)", s.text[end:])
+    if nxt is not None and term(nxt[1]) in question.content:
+        if term(nxt[1]) != counted:
+            return []
+        end += nxt.end()
+    key = ("n", _NUMBER_WORDS.get(m["n"], m["n"].replace(",", "")))
+    return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
 
 
 def same(a: Value, b: Value) -> bool:
