@@ -210,3 +210,8 @@ def test_a_count_in_words_is_a_count() -> None:
 def test_one_as_a_pronoun_is_no_count() -> None:
     text = "Missiles were launched from my territory, and Putin was the one launching them."
     assert ask_texts("How many missiles were launched?", text).verdict is Verdict.NOT_FOUND
+
+
+def test_a_place_right_after_the_verb_is_where() -> None:
+    text = "A magnitude 6.8 earthquake struck northern Ardania on Sunday, the interior ministry said."
+    assert side_values(ask_texts("Where did the earthquake strike?", text)) == {"Ardania"}
