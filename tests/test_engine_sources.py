@@ -73,3 +73,17 @@ def test_a_described_source_speaks_as_written() -> None:
     rejected = _attribution("The interior ministry rejected the claim and said 134 people had been confirmed dead.")
     assert rejected.speaker == "the interior ministry"
     assert _attribution("Acme rejected the claim and Smith said it was false.").speaker != "Acme"
+
+
+def test_someone_speaking_for_a_named_person_is_named_as_such() -> None:
+    text = "A spokesperson for Prime Minister Grace Mensah said the prime minister had accepted the resignation."
+    assert _attribution(text).speaker == "a spokesperson for Prime Minister Grace Mensah"
+
+
+def test_who_holds_a_title_is_the_name_after_it_not_the_subject_of_another_clause() -> None:
+    aides = ("Daniel Osei did not resign but was dismissed by the prime minister, three senior government aides "
+             "told the Evening Post.")
+    named = "A spokesperson for Prime Minister Grace Mensah said the prime minister had accepted the resignation."
+    assert compose("Who is the prime minister?", evidence(article(aides))).verdict is Verdict.NOT_FOUND
+    answer = compose("Who is the prime minister?", evidence(article(aides, id="a1"), article(named, id="a2")))
+    assert [s.answer for s in answer.sides] == ["Grace Mensah"]

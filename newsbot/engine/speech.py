@@ -67,6 +67,9 @@ _ANONYMOUS_RE = re.compile(
     r"[^,;:]*)?",
     re.IGNORECASE,
 )
+#: Someone speaking for a named person: the speaker is "a spokesperson for Grace Mensah", under her key.
+_FOR_RE = re.compile(r"\b(?:an?|the) (?:spokesperson|spokesman|spokeswoman|representative|aide|adviser|advisor) "
+                     r"(?:for|to|of) ", re.IGNORECASE)
 _WHEN_REACH = 25  # characters between a time and the speech verb it dates ("Acme Corp on Tuesday denied")
 
 
@@ -182,6 +185,11 @@ def direct_attribution(
             return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         name, nstart, _ = before[-1]
         name = strip_possessive(name)
+        agent = _FOR_RE.search(text, start, nstart)
+        if agent is not None and agent.end() == nstart:  # "A spokesperson for Prime Minister Grace Mensah said"
+            speaker = (agent.group(0)[:1].lower() + agent.group(0)[1:]) + name
+            return Attribution(speaker, name_key(name), audience=_audience(text, tok, end),
+                               when=_when(text, start, end, tok))
         return Attribution(
             name, name_key(name), role=_role(text, start, nstart),
             audience=_audience(text, tok, end) or occasion(text, start, end), when=_when(text, start, end, tok),

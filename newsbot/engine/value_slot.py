@@ -65,7 +65,8 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
             slotted.append(v)
     if question.answer_type == "person":
         values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
-        slotted = [v for v in slotted if v in values] or _clause_subject(s, values, focus)
+        role = re.match(r"who (?:is|was|are|were)\b", question.text.lower())  # "Who is the prime minister?"
+        slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus))
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before

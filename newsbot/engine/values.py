@@ -236,7 +236,8 @@ def _money(s: SentenceInfo) -> list[Value]:
 
 
 def _names(question: Question, s: SentenceInfo, *, merge_places: bool) -> list[Value]:
-    runs = [n for n in s.names if not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES]
+    runs = [n for n in map(lambda n: _without_title(question, n), s.names)
+            if n and not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES]
     if merge_places:
         merged: list[tuple[str, int, int]] = []
         for run in runs:
@@ -262,6 +263,19 @@ def _with_noun(s: SentenceInfo, run: tuple[str, int, int]) -> tuple[str, int, in
     if not _DEMONYM.search(name) or noun is None:
         return run
     return name + noun.group(), start, s.start + noun.end()
+
+
+def _without_title(question: Question, run: tuple[str, int, int]) -> tuple[str, int, int] | None:
+    """"Prime Minister Grace Mensah" for "Who is the prime minister?": the name after the asked title."""
+    name, start, end = run
+    words = name.split()
+    k = 0
+    while k < len(words) - 1 and term(words[k]) in question.content and term(words[k]) not in question.entities:
+        k += 1
+    if k == 0:
+        return run
+    rest = " ".join(words[k:])
+    return rest, end - len(rest), end
 
 
 def _overlaps_question(question: Question, name: str) -> bool:
