@@ -190,3 +190,13 @@ def test_a_hedged_verb_neither_states_nor_denies_it_unless_the_question_asks_the
     assert ask_texts("Did the death toll rise?", text).verdict is Verdict.CONTEXT
     asked = ask_texts("Is the death toll likely to rise?", text)
     assert asked.verdict is Verdict.SUPPORTED and "the death toll is likely to rise" in asked.summary
+
+
+def test_a_passive_with_by_answers_the_active_question_and_a_negation_stops_at_but() -> None:
+    text = ("Daniel Osei did not resign but was dismissed by the prime minister, three senior government aides "
+            "told the Evening Post.")
+    dismissed = ask_texts("Did the prime minister dismiss Osei?", text)
+    assert dismissed.verdict is Verdict.SUPPORTED and "the prime minister dismissed Osei" in dismissed.summary
+    assert ask_texts("Was Osei dismissed by the prime minister?", text).verdict is Verdict.SUPPORTED
+    assert ask_texts("Did Osei dismiss the prime minister?", text).verdict is not Verdict.SUPPORTED
+    assert ask_texts("Did Osei resign?", text).verdict is Verdict.REFUTED

@@ -26,6 +26,7 @@ from newsbot.engine.subject import (
     GROUP,
     Aliases,
     group_names,
+    passive_agent,
     speaks_here,
     subject_matches,
 )
@@ -265,6 +266,9 @@ def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceIn
     if pred_at is None or not objects:
         return True
     clause = s.tokens[pred_at + 1 : _clause_end(s, pred_at)]
+    if passive_agent(question, s, pred_at) is not None:  # "Osei … was dismissed by …": Osei is whom
+        start = max([i for i in range(1, pred_at + 1) if _breaks_before(s, i)], default=0)
+        clause = [*s.tokens[start:pred_at], *clause]
     missing = objects - {term(t.text) for t in clause} - {term(w) for w in (s.attribution.speaker or "").split()}
     if not missing:
         return True
@@ -305,6 +309,8 @@ def _breaks_before(s: SentenceInfo, i: int) -> bool:
 def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     start = max(0, pred_at - NEGATION_WINDOW)
     start = max([i for i in range(start + 1, pred_at + 1) if _breaks_before(s, i)], default=start)
+    start = max([i + 1 for i in range(start, pred_at) if s.tokens[i].text.lower() in ("but", "and", "or")],
+                default=start)  # "did not resign but was dismissed": the "not" is the resigning's
     before = s.tokens[start:pred_at]  # a negation governs its own sentence, even inside one quotation
     if any(term(t.text) in question.numbers and any(is_negation(n.text) for n in s.tokens[max(0, i - 2) : i])
            for i, t in enumerate(s.tokens) if i > pred_at):

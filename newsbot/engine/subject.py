@@ -44,6 +44,11 @@ def subject_matches(
     question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int, title: str, aliases: Aliases
 ) -> bool:
     """Does the predicate's subject in ``s`` refer to the question's subject?"""
+    agent = passive_agent(question, s, pred_at)
+    if agent is not None:  # "Did the prime minister dismiss Osei?" ← "Osei … was dismissed by the prime minister"
+        terms = {term(t.text) for t in agent}
+        heads = question.subject_terms - question.entities or question.subject_terms
+        return question.subject in terms if question.subject else bool(heads) and heads <= terms
     if question.subject is None:
         return _described_subject(question, analysis, s, pred_at, title)
     if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
@@ -87,6 +92,20 @@ def subject_matches(
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
     referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
     return any(is_subject(question, aliases, k) for k in referents)
+
+
+def passive_agent(question: Question, s: SentenceInfo, pred_at: int) -> list | None:
+    """The words after "by" when ``s`` puts the verb in the passive ("was dismissed by the prime minister")
+    and the question asks it in the active ("Did the prime minister dismiss Osei?"); None otherwise."""
+    if " by " in f" {question.text.lower()} " or pred_at < 1 or pred_at + 1 >= len(s.tokens):
+        return None
+    if s.tokens[pred_at + 1].text.lower() != "by" or not any(
+            t.text.lower() in ("was", "were", "been", "be", "is", "are") for t in s.tokens[max(0, pred_at - 2) : pred_at]):
+        return None
+    gap = s.text[s.tokens[pred_at].end - s.start :]
+    stop = re.search(r"[,;.]", gap)
+    limit = s.tokens[pred_at].end + (stop.start() if stop else len(gap))
+    return [t for t in s.tokens[pred_at + 2 : pred_at + 7] if t.end <= limit]
 
 
 def _described_subject(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int,
