@@ -87,3 +87,10 @@ def test_who_holds_a_title_is_the_name_after_it_not_the_subject_of_another_claus
     assert compose("Who is the prime minister?", evidence(article(aides))).verdict is Verdict.NOT_FOUND
     answer = compose("Who is the prime minister?", evidence(article(aides, id="a1"), article(named, id="a2")))
     assert [s.answer for s in answer.sides] == ["Grace Mensah"]
+
+
+def test_an_unowned_spokesmans_we_is_the_headlines_company() -> None:
+    answer = compose("Is Acme hiring?", evidence(article(DENIAL, title="Acme denies layoff report")))
+    assert answer.verdict is Verdict.SUPPORTED and "Mark Ruiz" in (answer.sides[0].speaker or "")
+    other = compose("Is Acme hiring?", evidence(article(DENIAL, title="Union denies strike report")))
+    assert other.verdict is not Verdict.SUPPORTED

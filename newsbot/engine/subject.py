@@ -79,6 +79,9 @@ def subject_matches(
     if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
         if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
+            role = s.attribution.role or ""
+            if role and not any(w[:1].isupper() for w in role.split()):  # "spokesman Mark Ruiz": whose?
+                role_terms |= {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}  # the headline's
             return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
         return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
