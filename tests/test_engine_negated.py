@@ -64,7 +64,7 @@ def test_who_reported_a_thing_is_not_read_as_a_claim() -> None:
     ("prices rose", "prices did not rise"),
     ("Lukashenko had witnesses", "Lukashenko did not have witnesses"),  # "had" is the verb, not an auxiliary
     ("Lukashenko had apologized", "Lukashenko had not apologized"),
-    ("the army overran the town", "it is not so that the army overran the town"),  # an irregular verb it does not know: no guess
+    ("the army overran the town", "it is not so that the army overran the town"),  # an unknown irregular: no guess
 ])
 def test_a_claim_is_negated_in_plain_english_or_not_at_all(statement: str, negation: str) -> None:
     assert negate(statement) == negation

@@ -94,3 +94,11 @@ def test_an_unowned_spokesmans_we_is_the_headlines_company() -> None:
     assert answer.verdict is Verdict.SUPPORTED and "Mark Ruiz" in (answer.sides[0].speaker or "")
     other = compose("Is Acme hiring?", evidence(article(DENIAL, title="Union denies strike report")))
     assert other.verdict is not Verdict.SUPPORTED
+
+
+def test_declining_to_do_it_refutes_it_and_analysts_estimating_are_the_source() -> None:
+    answer = compose("Did Orbit comment on Lumex's statement?",
+                     evidence(article("Orbit declined to comment on Lumex's statement.")))
+    assert answer.verdict is Verdict.REFUTED
+    estimate = "Analysts at Bayline Research estimate the delay will cost Orbit about $300 million in lost sales."
+    assert _attribution(estimate).speaker == "analysts at Bayline Research"

@@ -215,3 +215,18 @@ def test_one_as_a_pronoun_is_no_count() -> None:
 def test_a_place_right_after_the_verb_is_where() -> None:
     text = "A magnitude 6.8 earthquake struck northern Ardania on Sunday, the interior ministry said."
     assert side_values(ask_texts("Where did the earthquake strike?", text)) == {"Ardania"}
+
+
+def test_a_month_without_a_year_takes_the_storys_year_and_a_date_right_after_another_verb_is_that_acts() -> None:
+    # article() dates every story 2024-05-01.
+    delay = "Orbit Inc will delay the launch of its Nova 3 phone to October, the company said."
+    assert side_values(ask_texts("When will the Nova 3 launch?", delay)) == {"to October (2024)"}
+    past = "Sales of the phone began in December, the company said."
+    assert side_values(ask_texts("When did sales of the phone begin?", past)) == {"in December (2023)"}
+    vote = "The union voted on Monday to authorize a strike if the company cuts jobs."
+    assert ask_texts("When will the job cuts happen?", vote).verdict is Verdict.NOT_FOUND
+
+
+def test_an_amount_keeps_its_bound() -> None:
+    text = "According to Bayline Research, the delay could cost Orbit as much as $500 million."
+    assert side_values(ask_texts("How much will the delay cost Orbit?", text)) == {"as much as $500 million"}

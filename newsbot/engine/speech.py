@@ -19,7 +19,8 @@ from newsbot.text import MONTHS, Token, term
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled
     noted announced insisted denied denies argued explained confirmed alleged asserted declared remarked
-    warned wrote writes replied admitted conceded acknowledged suggested accused reported""".split()
+    warned wrote writes replied admitted conceded acknowledged suggested accused reported estimate estimates
+    estimated predicted predicts forecast forecasts""".split()
 )
 _PRONOUNS = frozenset("he she they it i we".split())
 _NOT_NAMES = frozenset(
@@ -148,7 +149,7 @@ def _anonymous(text: str, start: int, verb: Token) -> str | None:
         if re.search(r"[A-Z]", clause[m.end() :]):
             return None  # another name takes the second verb
     found = m.group(0)
-    return found[:1].lower() + found[1:] if found.split()[0].lower() in ("the", "local", "police") else found
+    return found if re.match(r"\S+['’]s\b", found) else found[:1].lower() + found[1:]  # "Analysts at …" opening a sentence
 
 
 def direct_attribution(

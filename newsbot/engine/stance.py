@@ -14,6 +14,7 @@ context.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from newsbot.engine.attribution import (
     SPEECH_VERBS,
@@ -240,6 +241,7 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     return stance
 
 
+_DECLINED = frozenset("declined declines decline failed fails fail".split())
 _HEDGES = frozenset("likely unlikely expected may might could possibly probably perhaps".split())
 
 
@@ -317,6 +319,8 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
         return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES
+    if any(a.text.lower() in _DECLINED and b.text.lower() == "to" for a, b in pairwise([*before, s.tokens[pred_at]])):
+        return Stance.REFUTES  # "Orbit declined to comment": it did not comment
     denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])
     if denied and question.predicate not in {term(d) for d in DENIALS}:
         return Stance.REFUTES

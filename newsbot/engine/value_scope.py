@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from newsbot.engine.attribution import SPEECH_VERBS, SentenceInfo
 from newsbot.engine.question import Question
+from newsbot.engine.verbs import BASE_VERBS
 from newsbot.text import term, tokens
 
 YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
@@ -38,7 +39,7 @@ def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: st
     return not (_belongs_to_other_year(question, s, start, end) or _swallows_asked_number(question, s, start, end, kind)
                 or _other_fragment(question, s, start) or _other_list_item(question, s, start)
                 or _names_another_thing(question, s, start, end) or _said_of_another_thing(question, s, start)
-                or _in_reported_clause(question, s, start))
+                or _in_reported_clause(question, s, start) or kind == "date" and _dates_another_act(question, s, start))
 
 
 def token_index(s: SentenceInfo, pos: int) -> int:
@@ -169,3 +170,17 @@ def _in_reported_clause(question: Question, s: SentenceInfo, start: int) -> bool
         return False
     lo, hi = min(anchors), max(anchors)
     return any(hi < k < at for k in speech) or any(at < k < lo for k in speech)
+
+
+def _dates_another_act(question: Question, s: SentenceInfo, start: int) -> bool:
+    """"… voted on Wednesday to authorize a strike if the company cuts jobs": the date is the vote's, a verb
+    the question does not name, right before it; it does not say when the cuts happen."""
+    at = token_index(s, start)
+    i = at - 1
+    while i >= 0 and s.tokens[i].text.lower() in ("on", "in", "by", "until", "at", "from", "since", "last"):
+        i -= 1
+    if i < 0:
+        return False
+    word = s.tokens[i].text.lower()
+    base = word[:-1] if word.endswith("ed") and word[:-1] in BASE_VERBS else word[:-2] if word.endswith("ed") else ""
+    return base in BASE_VERBS and term(word) not in question.content

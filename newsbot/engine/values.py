@@ -14,39 +14,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.dates import dates_in
 from newsbot.engine.question import Question
-from newsbot.engine.value_scope import YEAR_RE, in_scope
+from newsbot.engine.value_scope import in_scope
 from newsbot.text import term
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH_RE = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_DATE_RES = [
-    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+|\s+of\s+)(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"\b(?P<m>{_MONTH_RE}),?\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b"),
-]
 _MONEY_RE = re.compile(
     r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|million)\s+(?:dollars|euros|pounds|yuan|rubles|USD|EUR)",
     re.IGNORECASE,
 )
-#: A count with the words that bound it ("at least 120", "more than 400"): the bound is part of what was said.
-#: Counts in words from two up ("one" is as often a pronoun: "Putin was the one launching them").
+#: Words that bound an amount or a count ("at least 120", "as much as $500 million"): part of what was said.
+_BOUND = (r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost|up to|"
+          r"some|roughly|approximately|as (?:much|many) as|an estimated|estimated) )?")
+_BOUND_RE = re.compile(_BOUND + r"$", re.IGNORECASE)
+#: A count with its bound. Counts in words from two up ("one" is as often a pronoun: "Putin was the one …").
 _COUNT_RE = re.compile(
-    r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost|up to|some|"
-    r"roughly|approximately) )?\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:two|three|four|five|six|seven|eight|nine|ten|"
+    _BOUND + r"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred))\b", re.IGNORECASE)
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())} | {  # noqa: SIM905
@@ -76,15 +63,15 @@ def extract(question: Question, s: SentenceInfo, published: str | None = None) -
     ``published``: the article's date (ISO), against which "on Wednesday" is read.
     """
     values = _typed(question, s)
-    if question.answer_type == "date" and published:
-        values = sorted(values + _weekdays(s, published), key=lambda v: v.start)
+    if question.answer_type == "date":
+        values = [Value(*d) for d in dates_in(s, published)]
     return [v for v in values if in_scope(question, s, v.start, v.end, v.key[0])]
 
 
 def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     kind = question.answer_type
     if kind == "date":
-        return _dates(s)
+        return []  # read with the story's date, in extract()
     if kind == "money":
         return _money(s)
     if kind == "number":
@@ -161,65 +148,6 @@ def _in_span(values: list[Value], s: SentenceInfo, lo: int, hi: int) -> Value | 
     return None
 
 
-def _dates(s: SentenceInfo) -> list[Value]:
-    found: list[Value] = []
-    taken: list[tuple[int, int]] = []
-    for rx in _DATE_RES:
-        for m in rx.finditer(s.text):
-            if any(m.start() < e and m.end() > b for b, e in taken):
-                continue
-            g = m.groupdict()
-            month = int(g["mn"]) if g.get("mn") else _MONTHS.get(g["m"].lower()[:3])
-            day = int(g["d"]) if g.get("d") else None
-            year = int(g["y"]) if g.get("y") else None
-            taken.append((m.start(), m.end()))
-            b, e = _relative_span(s.text, m.start(), m.end())
-            found.append(Value(s.text[b:e], s.start + b, s.start + e, ("date", year, month, day)))
-    if not found:
-        for m in YEAR_RE.finditer(s.text):
-            found.append(Value(m.group(), s.start + m.start(), s.start + m.end(), ("date", int(m.group()), None, None)))
-    return sorted(found, key=lambda v: v.start)
-
-
-_WEEKDAY_RE = re.compile(r"\b(?:(?P<last>last) |on )?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
-
-
-def _weekdays(s: SentenceInfo, published: str) -> list[Value]:
-    """"voted on Wednesday" in a story published 2025-03-12: that Wednesday, the last one on or before the
-    story's date ("last Wednesday": before it). Shown with the date it resolves to."""
-    try:
-        pub = date.fromisoformat(published[:10])
-    except ValueError:
-        return []
-    out = []
-    for m in _WEEKDAY_RE.finditer(s.text):
-        back = (pub.weekday() - _WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0)
-        day = pub - timedelta(days=back)
-        text = f"{m.group(0)} ({day:%B} {day.day}, {day.year})"
-        out.append(Value(text, s.start + m.start(), s.start + m.end(), ("date", day.year, day.month, day.day)))
-    return out
-
-
-_RELATIVE_BEFORE = re.compile(
-    r"(?:(?:just |only |some |about )?(?:(?:a few |several |two |three )?(?:hours|days|weeks|months)|a day|a week|"
-    r"a month|shortly|soon|right|just|only) (?:after|before)) (?:(?:the |[A-Z][\w]*[’']s )?)$"
-)
-_RELATIVE_AFTER = re.compile(r"^ (?:[a-z][\w-]*(?: [a-z][\w-]*)?)(?=[,.;:]|$| (?:and|but|when|as|in|on)\b)")
-
-
-def _relative_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """A date given relative to it keeps the relation: "just days after Russia’s February 2022 invasion".
-
-    The bare date would tell the reader the call was in February 2022, which the source does not say.
-    """
-    before = _RELATIVE_BEFORE.search(text, 0, start)
-    if before is None:
-        return start, end
-    after = _RELATIVE_AFTER.match(text[end:])
-    return before.start(), end + (after.end() if after else 0)
-
-
 def _money(s: SentenceInfo) -> list[Value]:
     out = []
     for m in _MONEY_RE.finditer(s.text):
@@ -231,7 +159,10 @@ def _money(s: SentenceInfo) -> list[Value]:
         scale = re.search(r"(trillion|billion|million|thousand|bn|mn|m|k)\b", text[num.end():], re.IGNORECASE)
         if scale:
             amount *= _SCALE[scale.group(1).lower()]
-        out.append(Value(text.strip(), s.start + m.start(), s.start + m.start() + len(text.strip()), ("money", amount)))
+        bound = _BOUND_RE.search(s.text[max(0, m.start() - 20) : m.start()])  # "as much as $500 million"
+        begin = m.start() - (len(bound.group(0)) if bound else 0)
+        text = s.text[begin : m.start()] + text.strip()
+        out.append(Value(text, s.start + begin, s.start + begin + len(text), ("money", amount)))
     return out
 
 
