@@ -102,3 +102,25 @@ def test_declining_to_do_it_refutes_it_and_analysts_estimating_are_the_source() 
     assert answer.verdict is Verdict.REFUTED
     estimate = "Analysts at Bayline Research estimate the delay will cost Orbit about $300 million in lost sales."
     assert _attribution(estimate).speaker == "analysts at Bayline Research"
+
+
+def test_not_proving_a_claim_is_not_denying_it() -> None:
+    text = ("The Calorie Control Council, an industry group, said the study did not prove that erythritol causes "
+            "heart attacks.")
+    assert compose("Does erythritol cause heart attacks?", evidence(article(text))).verdict is Verdict.CONTEXT
+    assert compose("Did the study prove that erythritol causes heart attacks?",
+                   evidence(article(text))).verdict is Verdict.REFUTED
+
+
+def test_an_acronym_names_the_body_written_out_and_an_honorific_is_not_a_name() -> None:
+    fda = "The U.S. Food and Drug Administration considers erythritol safe, an agency spokesperson said."
+    answer = compose("Does the FDA consider erythritol safe?", evidence(article(fda)))
+    assert answer.verdict is Verdict.SUPPORTED and answer.sides[0].speaker == "an agency spokesperson"
+    lead = _attribution("The study followed 4,000 adults for three years, lead author Dr. Sam Patel said.")
+    assert lead.speaker == "Sam Patel"
+
+
+def test_a_modal_question_keeps_its_modal() -> None:
+    answer = compose("Should consumers be cautious?",
+                     evidence(article("“Consumers should be cautious,” Patel told Health Daily.")))
+    assert answer.verdict is Verdict.SUPPORTED and "Patel says consumers should be cautious" in answer.summary

@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from newsbot.engine.speech import (
     SPEECH_VERBS,
     Attribution,
+    acronyms,
     direct_attribution,
     name_key,
     name_runs,
@@ -66,9 +67,11 @@ class ArticleAnalysis:
         """
         out: dict[str, set[str]] = {}
         for s in self.sentences:
-            for name, _, _ in s.names:
+            short = acronyms(s.text)
+            for name, _, end in s.names:
                 key = name_key(name)
                 out.setdefault(key, {key}).update(term(w) for w in strip_possessive(name).split())
+                out[key].update(term(a) for a, at in short if s.start + at == end)  # "FDA" for its full name
         return {k: frozenset(v) for k, v in out.items()}
 
     def within(self, start: int, end: int) -> list[SentenceInfo]:
@@ -110,7 +113,7 @@ def analyze_article(text: str) -> ArticleAnalysis:
             SentenceInfo(
                 index=idx, start=start, end=end, text=text[start:end], paragraph=paragraph,
                 attribution=attr, names=names, tokens=tuple(toks),
-                terms=terms_of(toks),
+                terms=terms_of(toks) | {term(a) for a, _ in acronyms(text[start:end])},
             )
         )
     return ArticleAnalysis(tuple(infos))

@@ -47,6 +47,7 @@ _ROLES = frozenset(
 )
 
 
+_MODAL_AUX = frozenset("should must may might shall can could will would".split())
 _BE_HAVE = frozenset("is are was were has have had been".split())
 
 
@@ -55,6 +56,10 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
 
     After "were"/"has" the verb is the participle: "Were missiles launched from Belarus" -> "launched".
     """
+    if aux.lower() in _MODAL_AUX:  # "Should consumers be cautious": the verb is the first base form after one word
+        at = next((i for i, w in enumerate(rest[1:], 1) if w.lower() in ("be", "have") or w.lower() in BASE_VERBS), None)
+        if at is not None:
+            return at
     if aux.lower() in _BE_HAVE:
         for i, w in enumerate(rest[1:4], 1):
             low = w.lower().strip(",.")
@@ -219,7 +224,8 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
             aff = " ".join([*subj, _third_person(verb) if aux == "does" else verb, *tail])
             neg = " ".join([*subj, aux + " not", verb, *tail])
         return aff, neg
-    if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would") and verb_at:
+    if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "must",
+               "may", "might", "shall") and verb_at:
         subj, tail = rest[:verb_at], rest[verb_at:]
         return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
     return None, None

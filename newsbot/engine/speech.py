@@ -53,6 +53,7 @@ _POSSESSIVE_ROLE_RE = re.compile(
 )
 
 
+_HONORIFICS = frozenset("dr mr mrs ms prof gen sen rep gov lt col capt sgt st rev".split())
 _CALENDAR = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _COMPANY_SUFFIXES = frozenset("inc ltd llc corp co plc gmbh ag sa corporation".split())
 #: A source described, not named: "two people familiar with the matter", "the country's interior ministry",
@@ -61,9 +62,11 @@ _ANONYMOUS_RE = re.compile(
     r"(?:(?:one|two|three|four|five|six|several|some|many|multiple|\d+|an?)\s+(?:of\s+the\s+)?)?"
     r"(?:(?:the|its|their|[A-Z][\w-]*['’]s|the country['’]s|the [a-z]+['’]s)\s+)?"
     r"(?:(?:senior|former|current|other|local|federal|state|regional|[a-z]+ian|western|government|company|"
-    r"industry|administration|interior|foreign|defen[cs]e|health|finance|justice|emergency|city)\s+)*"
+    r"industry|administration|interior|foreign|defen[cs]e|health|finance|justice|emergency|city|agency|"
+    r"ministry|police|military|army|white house|kremlin)\s+)*"
     r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
-    r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department)"
+    r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
+    r"spokes(?:person|man|woman)|representatives?)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
     r"[^,;:]*)?",
     re.IGNORECASE,
@@ -98,6 +101,10 @@ def name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
         if tok.text.lower().rstrip(".") in MONTHS and i + 1 < len(toks) and toks[i + 1].text[:1].isdigit():
             i += 1
             continue  # "May 1, 2015" is a date, not someone called May
+        if tok.text.lower() in _HONORIFICS and i + 1 < len(toks) and text[tok.end : toks[i + 1].start] == ". " \
+                and toks[i + 1].is_capitalized:
+            i += 1
+            continue  # "Dr. Sam Patel" is Sam Patel, not someone called Dr
         j = i
         while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in (" ", "-") and (
             toks[j + 1].is_capitalized or toks[j + 1].text in _NAME_CONNECTORS and j + 2 < len(toks)
@@ -240,3 +247,17 @@ def occasion(text: str, start: int, end: int) -> str | None:
     """"an interview with U.S. podcaster Lex Fridman" when the sentence names one."""
     m = _AUDIENCE_RE.search(text, start, end)
     return m.group(1).strip() if m else None
+
+
+_TITLE_RUN = re.compile(r"(?:[A-Z][\w.&-]*(?:\s+(?:and|of|for|the|on)\s+|\s+))+[A-Z][\w.&-]*")
+
+
+def acronyms(text: str) -> list[tuple[str, int]]:
+    """"Food and Drug Administration" is also "FDA": the initials of each run of capitalised words from
+    each of its words on, with the offset in ``text`` where the run ends."""
+    out = []
+    for m in _TITLE_RUN.finditer(text):
+        words = [(w.group(), w.start()) for w in re.finditer(r"[A-Z][\w.&-]*", m.group())]
+        for k in range(len(words) - 1):
+            out.append(("".join(w[0][0] for w in words[k:]), m.end()))
+    return out

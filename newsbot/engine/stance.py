@@ -194,8 +194,8 @@ def judge_yesno(
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
-            if _hedged(question, s, pred_at):
-                return Judgement(s, Stance.CONTEXT, own, win)  # "the death toll was likely to rise" says no rise
+            if _hedged(question, s, pred_at) or _under_negated_verb(s, pred_at):
+                return Judgement(s, Stance.CONTEXT, own, win)  # "was likely to rise", "did not prove that it causes"
             return Judgement(_reported(s, pred_at), _polarity(question, s, pred_at), own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
@@ -251,6 +251,14 @@ def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
     asked = {w.lower().strip("?,.") for w in question.text.split()}
     before = [t.text.lower() for t in s.tokens[max(0, pred_at - 3) : pred_at]]
     return any(w in _HEDGES and w not in asked for w in before)
+
+
+def _under_negated_verb(s: SentenceInfo, pred_at: int) -> bool:
+    """"The study did not prove that erythritol causes heart attacks": the "not" is the proving's; the
+    claim is neither stated nor denied (unlike "denied that …", which denies it)."""
+    words = [t.text.lower() for t in s.tokens[max(0, pred_at - 6) : pred_at]]
+    at = max((i for i, w in enumerate(words) if w in ("that", "whether", "if")), default=None)
+    return at is not None and any(is_negation(w) for w in words[max(0, at - 3) : at])
 
 
 def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int | None,
@@ -310,6 +318,8 @@ def _breaks_before(s: SentenceInfo, i: int) -> bool:
 
 def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     start = max(0, pred_at - NEGATION_WINDOW)
+    start = max([i + 1 for i in range(start, pred_at) if s.tokens[i].text.lower() in ("that", "whether")],
+                default=start)  # "did not prove that it causes …": that "not" is not the causing's
     start = max([i for i in range(start + 1, pred_at + 1) if _breaks_before(s, i)], default=start)
     start = max([i + 1 for i in range(start, pred_at) if s.tokens[i].text.lower() in ("but", "and", "or")],
                 default=start)  # "did not resign but was dismissed": the "not" is the resigning's

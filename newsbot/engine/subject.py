@@ -221,6 +221,9 @@ def is_subject(question: Question, aliases: Aliases, key: str | None) -> bool:
         return False
     if key == question.subject:
         return True
+    if question.subject in aliases.get(key, frozenset()) and any(
+            w.strip("?,.").isupper() and term(w.strip("?,.")) == question.subject for w in question.text.split()):
+        return True  # "the FDA": the article's "Food and Drug Administration"
     described = question.subject_terms
     return len(described) >= 2 and described <= aliases.get(key, frozenset())
 
