@@ -124,3 +124,16 @@ def test_a_modal_question_keeps_its_modal() -> None:
     answer = compose("Should consumers be cautious?",
                      evidence(article("“Consumers should be cautious,” Patel told Health Daily.")))
     assert answer.verdict is Verdict.SUPPORTED and "Patel says consumers should be cautious" in answer.summary
+
+
+def test_finding_no_evidence_refutes_finding_it_and_the_commission_is_who_said_it() -> None:
+    text = ("International observers from the OSCE said the vote was competitive.\n"
+            "They found no evidence of large-scale fraud.")
+    assert compose("Did the OSCE find evidence of fraud?", evidence(article(text))).verdict is Verdict.REFUTED
+    assert _attribution("Turnout was 61 percent, the commission said.").speaker == "the commission"
+
+
+def test_a_share_is_given_in_percent() -> None:
+    text = "President Elena Marsh claimed victory, saying she had won 54 percent of the vote."
+    answer = compose("What percentage of the vote did Marsh win?", evidence(article(text)))
+    assert [s.answer for s in answer.sides] == ["54 percent"]

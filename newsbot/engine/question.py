@@ -34,10 +34,10 @@ _TYPE_WORDS: dict[str, AnswerType] = {
     "revenue": "money", "price": "money", "cost": "money", "worth": "money", "valuation": "money",
     "who": "person", "whom": "person", "whose": "person", "winner": "person", "director": "person",
     "champion": "person",
-    "team": "entity", "company": "entity", "nation": "entity",
+    "team": "entity", "company": "entity", "nation": "entity", "percentage": "number", "percent": "number",
 }
 _NON_CONTENT = frozenset(
-    "location date year day time place name happen country city team company nation venue".split()
+    "location date year day time place name happen country city team company nation venue percentage percent".split()
 )
 
 

@@ -66,7 +66,7 @@ _ANONYMOUS_RE = re.compile(
     r"ministry|police|military|army|white house|kremlin)\s+)*"
     r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
     r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
-    r"spokes(?:person|man|woman)|representatives?)"
+    r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
     r"[^,;:]*)?",
     re.IGNORECASE,

@@ -241,6 +241,7 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     return stance
 
 
+_ARTICLES = frozenset("a an the".split())
 _DECLINED = frozenset("declined declines decline failed fails fail".split())
 _HEDGES = frozenset("likely unlikely expected may might could possibly probably perhaps".split())
 
@@ -329,6 +330,9 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
         return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
     if any(is_negation(t.text) for t in before):
         return Stance.REFUTES
+    after = [t.text.lower() for t in s.tokens[pred_at + 1 : pred_at + 3]]
+    if after[:1] and after[0] in ("no", "nothing", "none") or after[1:] and after[0] in _ARTICLES and after[1] == "no":
+        return Stance.REFUTES  # "They found no evidence of fraud": they did not find any
     if any(a.text.lower() in _DECLINED and b.text.lower() == "to" for a, b in pairwise([*before, s.tokens[pred_at]])):
         return Stance.REFUTES  # "Orbit declined to comment": it did not comment
     denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])

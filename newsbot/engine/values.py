@@ -86,6 +86,11 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     words = question.text.lower().split()
     counted = term(words[2]) if words[:2] == ["how", "many"] and len(words) > 2 else None
     end = m.end()
+    share = re.match(r"\s*(?:%|per ?cent\b|percentage points?\b)", s.text[end:])
+    if share:  # "52.3 percent" is a share, whatever was counted
+        end += share.end()
+        return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end,
+                      ("n", m["n"].replace(",", "") + "%"))]
     nxt = re.match(r"\s+([A-Za-z][\w-]*)", s.text[end:])
     if nxt is not None and term(nxt[1]) in question.content:
         if term(nxt[1]) != counted:
