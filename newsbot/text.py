@@ -159,6 +159,10 @@ def terms_of(toks: list[Token] | tuple[Token, ...]) -> frozenset[str]:
     for i, t in enumerate(toks):
         if term(t.text) == "kill" and any(k.text[:1].isdigit() for k in toks[i + 1 : i + 5]):
             out.add("die")  # "killing at least 120 people": that many died (not "Putin killed" = Putin died)
+        if t.text.lower() == "toll" and i and term(toks[i - 1].text) == "die":
+            out.add("kill")  # "the death toll rose to six": six were killed
+        if t.is_capitalized and t.text.endswith("ian") and i + 1 < len(toks) and toks[i + 1].text[:1].islower():
+            out.add(term(t.text[:-1]))  # "Veldian forces" names Veldia (as "Syrian army" names Syria)
         word = re.sub(r"[’']s$", "", t.text)
         implied = _IMPLIED.get(word.lower()) if word.isupper() else _IMPLIED_BY_WORD.get(word.lower())
         if implied:

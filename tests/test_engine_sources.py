@@ -137,3 +137,20 @@ def test_a_share_is_given_in_percent() -> None:
     text = "President Elena Marsh claimed victory, saying she had won 54 percent of the vote."
     answer = compose("What percentage of the vote did Marsh win?", evidence(article(text)))
     assert [s.answer for s in answer.sides] == ["54 percent"]
+
+
+def test_a_toll_from_a_department_and_a_count_of_workers_answer_how_many_people() -> None:
+    strike = ("A drone strike hit the port of Karsk early on Friday, killing four dock workers, regional governor "
+              "Ivan Belov said on Telegram.")
+    answer = compose("How many people were killed in the drone strike?", evidence(article(strike)))
+    assert [s.answer for s in answer.sides] == ["four dock workers"]
+    toll = _attribution("The death toll rose to six, according to the regional health department.")
+    assert toll.speaker == "the regional health department"
+    assert _attribution("According to the prosecutor's office, the bribes totaled $2.5 million.").speaker == \
+        "the prosecutor's office"
+
+
+def test_a_peoples_adjective_names_its_country() -> None:
+    answer = compose("Did Belov blame Veldia for the attack?",
+                     evidence(article("Belov blamed the attack on Veldian forces.")))
+    assert answer.verdict is Verdict.SUPPORTED

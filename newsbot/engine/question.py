@@ -56,6 +56,7 @@ class Question:
     name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
     objects: frozenset[str] = frozenset()  # yes/no: heads of the names after the verb ("apologize to Putin")
+    counted: str | None = None  # "How many people …": what is counted ("peopl"); a source may say "workers"
     subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
     negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
     asked_of: frozenset[str] = frozenset()  # yes/no: the source asked about ("Did Zelensky say …?"), its terms
@@ -172,6 +173,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         focus=focus,
         name_heads=name_heads,
         objects=frozenset(after_verb & name_heads) if kind == "yesno" else frozenset(),
+        counted=term(words[2]) if answer_type == "number" and [w.lower() for w in words[:2]] == ["how", "many"]
+        and len(words) > 2 else None,
         subject=subject,
         subject_terms=frozenset(subject_terms),
         negated=negated and kind == "yesno",

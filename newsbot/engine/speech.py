@@ -67,6 +67,7 @@ _ANONYMOUS_RE = re.compile(
     r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
     r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
     r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?)"
+    r"(?!['’]s)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
     r"[^,;:]*)?",
     re.IGNORECASE,
@@ -167,6 +168,10 @@ def direct_attribution(
     for k, tok in enumerate(outside):
         low = tok.text.lower()
         if low == "according" and k + 1 < len(outside) and outside[k + 1].text.lower() == "to":
+            described = _ANONYMOUS_RE.match(text, outside[k + 1].end + 1, end)  # "according to the health department"
+            if described is not None and not described.group(0)[:1].isupper():
+                found = described.group(0).rstrip(".")
+                return Attribution(found, "unnamed:" + found.lower(), when=_when(text, start, end, tok))
             after = [n for n in names if n[1] >= outside[k + 1].end]
             if after:
                 name = strip_possessive(after[0][0])

@@ -32,7 +32,7 @@ from newsbot.engine.subject import (
     subject_matches,
 )
 from newsbot.models import Stance
-from newsbot.text import DENIALS, is_negation, term
+from newsbot.text import DENIALS, is_negation, term, terms_of
 
 NEGATION_WINDOW = 4
 
@@ -131,7 +131,7 @@ def qualifiers_present(question: Question, terms: frozenset[str]) -> bool:
     "men's", "singles", "revenue" must be there; "movie" of "the Avatar movie" need not:
     "Avatar: Directed by James Cameron." answers "Who directed the Avatar movie?".
     """
-    rest = question.content - question.numbers - question.entities - ({question.focus} if question.focus else set())
+    rest = question.content - question.numbers - question.entities - {question.focus, question.counted}
     return rest - KIND_NOUNS <= terms
 
 
@@ -280,7 +280,7 @@ def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceIn
     if passive_agent(question, s, pred_at) is not None:  # "Osei … was dismissed by …": Osei is whom
         start = max([i for i in range(1, pred_at + 1) if _breaks_before(s, i)], default=0)
         clause = [*s.tokens[start:pred_at], *clause]
-    missing = objects - {term(t.text) for t in clause} - {term(w) for w in (s.attribution.speaker or "").split()}
+    missing = objects - terms_of(clause) - {term(w) for w in (s.attribution.speaker or "").split()}
     if not missing:
         return True
     if missing <= s.terms and any(t.text.lower() in _OBJECT_PRONOUNS for t in clause):

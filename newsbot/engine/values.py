@@ -20,7 +20,7 @@ from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.dates import dates_in
 from newsbot.engine.question import Question
 from newsbot.engine.value_scope import in_scope
-from newsbot.text import term
+from newsbot.text import is_stopword, term
 
 _MONEY_RE = re.compile(
     r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
@@ -83,8 +83,7 @@ def _typed(question: Question, s: SentenceInfo) -> list[Value]:
 def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]:
     """The count with its unit when that is what was asked ("three days" for "How many days …?"); none when
     another of the question's words follows ("a magnitude 6.8 earthquake" counts no people)."""
-    words = question.text.lower().split()
-    counted = term(words[2]) if words[:2] == ["how", "many"] and len(words) > 2 else None
+    counted = question.counted
     end = m.end()
     share = re.match(r"\s*(?:%|per ?cent\b|percentage points?\b)", s.text[end:])
     if share:  # "52.3 percent" is a share, whatever was counted
@@ -96,8 +95,13 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
         if term(nxt[1]) != counted:
             return []
         end += nxt.end()
+    elif counted and (unit := _UNIT_RE.match(s.text[end:])) and not any(is_stopword(w) for w in unit[0].split()):
+        end += unit.end()  # "four dock workers" for "How many people were killed?": what the source counted
     key = ("n", _NUMBER_WORDS.get(m["n"], m["n"].replace(",", "")))
     return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
+
+
+_UNIT_RE = re.compile(r"(?:\s+[a-z][\w-]*)?\s+[a-z][\w-]*s\b")
 
 
 def same(a: Value, b: Value) -> bool:
