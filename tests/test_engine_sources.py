@@ -154,3 +154,12 @@ def test_a_peoples_adjective_names_its_country() -> None:
     answer = compose("Did Belov blame Veldia for the attack?",
                      evidence(article("Belov blamed the attack on Veldian forces.")))
     assert answer.verdict is Verdict.SUPPORTED
+
+
+def test_who_holds_a_role_at_the_headlines_company_is_answered_from_the_role_next_to_the_name() -> None:
+    text = "“We would rather ship late than ship a compromised product,” chief executive Priya Raman wrote on X."
+    answer = compose("Who is Orbit's chief executive?",
+                     evidence(article(text, title="Orbit delays its new phone to October")))
+    assert [s.answer for s in answer.sides] == ["Priya Raman"]
+    elsewhere = compose("Who is Orbit's chief executive?", evidence(article(text, title="Phones in 2025")))
+    assert elsewhere.verdict is Verdict.NOT_FOUND

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from newsbot.engine.speech import (
+    ROLE_TERMS,
     SPEECH_VERBS,
     Attribution,
     acronyms,
@@ -26,7 +27,7 @@ from newsbot.engine.speech import (
 )
 from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
-__all__ = ["SPEECH_VERBS", "Attribution", "ArticleAnalysis", "SentenceInfo", "analyze_article", "name_key"]
+__all__ = ["ROLE_TERMS", "SPEECH_VERBS", "Attribution", "ArticleAnalysis", "SentenceInfo", "analyze_article", "name_key"]
 
 
 @dataclass(frozen=True, slots=True)

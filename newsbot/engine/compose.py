@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from newsbot.engine.attribution import ArticleAnalysis, Attribution, SentenceInfo, analyze_article
+from newsbot.engine.attribution import ROLE_TERMS, ArticleAnalysis, Attribution, SentenceInfo, analyze_article
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.reported import said_by_answer
@@ -167,6 +167,8 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
         if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
         names = names_context(c.analysis, c.sentence, c.title_terms)
+        if q.answer_type == "person" and q.focus in ROLE_TERMS:
+            names |= c.title_terms  # "Who is Orbit's chief executive?": "chief executive Priya Raman", Orbit headline
         context = paragraph_terms(c.analysis, c.sentence) | (names - c.sentence.terms)
         if head_coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.name_heads) <= context:
             continue

@@ -35,6 +35,7 @@ _ROLE_WORDS = frozenset(
     chief head director ambassador analyst expert leader prosecutor governor mayor chancellor general
     commander representative senator lawmaker deputy ceo founder""".split()
 )
+ROLE_TERMS = frozenset(term(w) for w in _ROLE_WORDS)  # as the engine's terms: "presid", "minist"
 _WHEN_RE = re.compile(
     r"\b(?:(?:published |speaking |late |early )?on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|in the (?:spring|summer|autumn|fall|winter) of \d{4}"
