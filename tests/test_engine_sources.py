@@ -163,3 +163,9 @@ def test_who_holds_a_role_at_the_headlines_company_is_answered_from_the_role_nex
     assert [s.answer for s in answer.sides] == ["Priya Raman"]
     elsewhere = compose("Who is Orbit's chief executive?", evidence(article(text, title="Phones in 2025")))
     assert elsewhere.verdict is Verdict.NOT_FOUND
+
+
+def test_a_body_speaking_of_its_own_act_is_worded_with_it() -> None:
+    text = "The interior ministry rejected the claim and said 134 people had been confirmed dead."
+    answer = compose("Did the interior ministry reject the claim?", evidence(article(text)))
+    assert "The interior ministry says it rejected the claim" in answer.summary

@@ -145,15 +145,22 @@ def statement_of(s: Side) -> str:
 
 
 def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | None:
-    """The claim with its subject as "he"/"she" when its speaker is that subject.
+    """The claim with its subject as "he"/"she" (or "it"/"they" for a body) when its speaker is that subject.
 
     "Zelensky says Zelensky accused Lukashenko" reads "Zelensky says he accused Lukashenko", with the
     pronoun the article uses for the speaker ("Zelensky said he …"); unchanged if the article uses none.
     """
     key = found[0].sentence.attribution.key if found else None
-    if claim is None or not found or not is_subject(q, found[0].analysis.name_terms, key):
+    if claim is None or not found:
         return claim
-    pronoun = _pronoun_for(found[0].analysis, key)
+    speaker = found[0].sentence.attribution.speaker or ""
+    if key and key.startswith("unnamed:") and q.subject is None and q.subject_terms \
+            and q.subject_terms <= {term(w) for w in speaker.split()}:
+        pronoun: str | None = "they" if _plural(speaker) else "it"  # "The interior ministry says it rejected …"
+    elif is_subject(q, found[0].analysis.name_terms, key):
+        pronoun = _pronoun_for(found[0].analysis, key)
+    else:
+        return claim
     words = claim.split()
     n = 0
     while n < len(words) and (term(words[n]) in q.subject_terms or words[n].lower() == "the"):
