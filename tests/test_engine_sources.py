@@ -169,3 +169,12 @@ def test_a_body_speaking_of_its_own_act_is_worded_with_it() -> None:
     text = "The interior ministry rejected the claim and said 134 people had been confirmed dead."
     answer = compose("Did the interior ministry reject the claim?", evidence(article(text)))
     assert "The interior ministry says it rejected the claim" in answer.summary
+
+
+def test_a_weekday_is_not_the_subject_and_a_progressive_question_keeps_its_verb() -> None:
+    denial = ("Porto president Rui Santos said on Wednesday that the club had not agreed to sell Dani Costa and that "
+              "Rovers' offer of 70 million euros was rejected.")
+    answer = compose("Did Porto agree to sell Costa?", evidence(article(denial)))
+    assert answer.verdict is Verdict.REFUTED  # "Wednesday" stood nearest the verb as its subject
+    talks = compose("Are talks continuing?", evidence(article("Costa's agent, Mario Lenz, said talks were continuing.")))
+    assert "Mario Lenz says talks are continuing" in talks.summary  # was "says yes"

@@ -20,6 +20,7 @@ from newsbot.engine.speech import (
     SPEECH_VERBS,
     Attribution,
     acronyms,
+    acts,
     direct_attribution,
     name_key,
     name_runs,
@@ -27,7 +28,8 @@ from newsbot.engine.speech import (
 )
 from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
-__all__ = ["ROLE_TERMS", "SPEECH_VERBS", "Attribution", "ArticleAnalysis", "SentenceInfo", "analyze_article", "name_key"]
+__all__ = ["ROLE_TERMS", "SPEECH_VERBS", "ArticleAnalysis", "Attribution", "SentenceInfo", "acts", "analyze_article",
+           "name_key"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,9 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
     if aux.lower() in _BE_HAVE:
         for i, w in enumerate(rest[1:4], 1):
             low = w.lower().strip(",.")
-            if w[:1].islower() and (low.endswith(("ed", "en")) or low in _PARTICIPLES):
+            if w[:1].islower() and (low.endswith(("ed", "en")) or low in _PARTICIPLES
+                                    or aux.lower() in _BE and low.endswith("ing") and len(low) > 5
+                                    and not any(x.lower() in _DETERMINERS for x in rest[1:i])):
                 return i
     for i, w in enumerate(rest):
         low = w.lower().strip(",.")

@@ -141,8 +141,8 @@ def name_key(name: str) -> str:
     return term(words[-1])
 
 
-def _speaks(name: tuple[str, int, int]) -> bool:
-    """A name that can be a speaker: not a month or weekday ("by June, two people … told")."""
+def acts(name: tuple[str, int, int]) -> bool:
+    """A name that can speak or act: not a month or weekday ("by June, two people … told")."""
     return not all(w.lower().strip(".,’'s") in _CALENDAR for w in name[0].split())
 
 
@@ -185,7 +185,7 @@ def direct_attribution(
         if unnamed is not None:
             return Attribution(unnamed, "unnamed:" + unnamed.lower(), audience=_audience(text, tok, end),
                                when=_when(text, start, end, tok))
-        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and _speaks(n)]
+        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and acts(n)]
         prev_word = outside[k - 1].text.lower() if k else ""
         if prev_word in _PRONOUNS and last_named is not None:
             return Attribution(last_named.speaker, last_named.key, last_named.role,

@@ -24,6 +24,7 @@ from newsbot.engine.attribution import (
     SPEECH_VERBS,
     ArticleAnalysis,
     SentenceInfo,
+    acts,
     name_key,
 )
 from newsbot.engine.question import Question
@@ -64,7 +65,7 @@ def subject_matches(
     speaker_key = s.attribution.key
     excluded = {k for k in (speaker_key, _key_or_none(s.attribution.audience)) if k}
     # The nearest name or pronoun before the predicate is its subject.
-    names_before = [n for n in s.names if n[2] <= pred_start and name_key(n[0]) not in excluded]
+    names_before = [n for n in s.names if n[2] <= pred_start and name_key(n[0]) not in excluded and acts(n)]
     pronoun = None
     for tok in reversed(s.tokens[max(0, pred_at - 4) : pred_at]):
         low = tok.text.lower().strip("[]")
