@@ -230,3 +230,12 @@ def test_a_month_without_a_year_takes_the_storys_year_and_a_date_right_after_ano
 def test_an_amount_keeps_its_bound() -> None:
     text = "According to Bayline Research, the delay could cost Orbit as much as $500 million."
     assert side_values(ask_texts("How much will the delay cost Orbit?", text)) == {"as much as $500 million"}
+
+
+def test_how_old_takes_an_age_and_how_long_a_length_of_time() -> None:
+    fee = "Rovers agreed a fee of 85 million euros with Porto for striker Dani Costa."
+    age = "Costa, 23, is expected to sign a five-year contract after a medical on Friday."
+    assert side_values(ask_texts("How old is Dani Costa?", fee + "\n" + age)) == {"23"}  # not the fee
+    assert side_values(ask_texts("How long is Costa's contract?", fee + "\n" + age)) == {"five-year"}  # not the age
+    study = "The study followed 4,000 adults in Ohio for three years."
+    assert side_values(ask_texts("How long did the study follow the adults?", study)) == {"three years"}

@@ -14,12 +14,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from newsbot.engine.attribution import ROLE_TERMS, ArticleAnalysis, Attribution, SentenceInfo, analyze_article
+from newsbot.engine.attribution import (
+    ROLE_TERMS,
+    ArticleAnalysis,
+    Attribution,
+    SentenceInfo,
+    analyze_article,
+)
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.reported import said_by_answer
 from newsbot.engine.stance import (
     Judgement,
+    alias_terms,
     coverage,
     head_coverage,
     heads_named,
@@ -34,7 +41,13 @@ from newsbot.engine.stance import (
 from newsbot.engine.subject import aliases_of
 from newsbot.engine.value_slot import confident
 from newsbot.engine.values import Value, extract, parallel_conflict, same
-from newsbot.engine.wording import CitationBook, Found, in_outlet_frame, side_for, summary_for
+from newsbot.engine.wording import (
+    CitationBook,
+    Found,
+    in_outlet_frame,
+    side_for,
+    summary_for,
+)
 from newsbot.models import Answer, Evidence, Stance, Verdict
 from newsbot.text import term, tokens
 
@@ -166,7 +179,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
     for c in candidates:
         if len(c.sentence.tokens) < MIN_STATEMENT_TOKENS:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
-        names = names_context(c.analysis, c.sentence, c.title_terms)
+        names = names_context(c.analysis, c.sentence, c.title_terms) | alias_terms(c.analysis, c.sentence)
         if q.answer_type == "person" and q.focus in ROLE_TERMS:
             names |= c.title_terms  # "Who is Orbit's chief executive?": "chief executive Priya Raman", Orbit headline
         context = paragraph_terms(c.analysis, c.sentence) | (names - c.sentence.terms)

@@ -37,7 +37,8 @@ _TYPE_WORDS: dict[str, AnswerType] = {
     "team": "entity", "company": "entity", "nation": "entity", "percentage": "number", "percent": "number",
 }
 _NON_CONTENT = frozenset(
-    "location date year day time place name happen country city team company nation venue percentage percent".split()
+    "location date year day time place name happen country city team company nation venue percentage percent old long"
+    .split()
 )
 
 
@@ -270,8 +271,8 @@ def _answer_type(words: list[str]) -> AnswerType | None:
     joined = " ".join(words)
     if joined.startswith(("how much", "for how much")) or words[-1:] == ["for"] and "much" in words:
         return "money"
-    if joined.startswith("how many"):
-        return "number"
+    if joined.startswith(("how many", "how old", "how long")):
+        return "number"  # "How old is Costa?" ← "Costa, 23,"; "How long is the contract?" ← "a five-year contract"
     if words[0] in ("when",) or "what year" in joined or "which year" in joined:
         return "date"
     if words[0] == "where":

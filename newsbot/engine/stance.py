@@ -21,6 +21,7 @@ from newsbot.engine.attribution import (
     ArticleAnalysis,
     Attribution,
     SentenceInfo,
+    name_key,
 )
 from newsbot.engine.question import Question
 from newsbot.engine.subject import (
@@ -100,6 +101,11 @@ def _named_with(analysis: ArticleAnalysis, s: SentenceInfo, noun: str) -> frozen
             if term(toks[i].text) == wanted:
                 return frozenset(term(t.text) for t in toks[max(0, i - 3) : i] if t.is_capitalized)
     return frozenset()
+
+
+def alias_terms(analysis: ArticleAnalysis, s: SentenceInfo) -> frozenset[str]:
+    """Every word the article uses for the people named in ``s``: "Costa, 23," is Dani Costa's age."""
+    return frozenset(t for name, _, _ in s.names for t in analysis.name_terms.get(name_key(name), ()))
 
 
 def heads_named(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, context: frozenset[str],

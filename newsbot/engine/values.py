@@ -85,12 +85,21 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     another of the question's words follows ("a magnitude 6.8 earthquake" counts no people)."""
     counted = question.counted
     end = m.end()
+    asks = " ".join(question.text.lower().split()[:2])
+    span = re.match(r"[- ](?:year|month|week|day|hour|minute)s?(?:-old)?\b", s.text[end:])
+    if asks in ("how old", "how long"):  # an age or a length of time, nothing else
+        age = span is not None and span.group(0).endswith("-old") or re.match(r",", s.text[end:]) \
+            and s.text[max(0, m.start() - 2) : m.start()] == ", "  # "Costa, 23," / "a 23-year-old"
+        if not (age if asks == "how old" else span is not None and not span.group(0).endswith("-old")):
+            return []
+    if span:  # "a five-year contract", "three years"
+        end += span.end()
     share = re.match(r"\s*(?:%|per ?cent\b|percentage points?\b)", s.text[end:])
     if share:  # "52.3 percent" is a share, whatever was counted
         end += share.end()
         return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end,
                       ("n", m["n"].replace(",", "") + "%"))]
-    nxt = re.match(r"\s+([A-Za-z][\w-]*)", s.text[end:])
+    nxt = None if span else re.match(r"\s+([A-Za-z][\w-]*)", s.text[end:])  # "a five-year contract": measured
     if nxt is not None and term(nxt[1]) in question.content:
         if term(nxt[1]) != counted:
             return []
