@@ -23,14 +23,11 @@ from newsbot.engine.attribution import (
 )
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
-from newsbot.engine.reported import said_by_answer
-from newsbot.engine.stance import (
-    Judgement,
+from newsbot.engine.relevance import (
     alias_terms,
     coverage,
     head_coverage,
     heads_named,
-    judge_yesno,
     names_context,
     numbers_present,
     paragraph_terms,
@@ -38,6 +35,8 @@ from newsbot.engine.stance import (
     states_all_qualifiers,
     window_terms,
 )
+from newsbot.engine.reported import said_by_answer
+from newsbot.engine.stance import Judgement, judge_yesno
 from newsbot.engine.subject import aliases_of
 from newsbot.engine.value_slot import confident
 from newsbot.engine.values import Value, extract, parallel_conflict, same
