@@ -178,3 +178,10 @@ def test_a_weekday_is_not_the_subject_and_a_progressive_question_keeps_its_verb(
     assert answer.verdict is Verdict.REFUTED  # "Wednesday" stood nearest the verb as its subject
     talks = compose("Are talks continuing?", evidence(article("Costa's agent, Mario Lenz, said talks were continuing.")))
     assert "Mario Lenz says talks are continuing" in talks.summary  # was "says yes"
+
+
+def test_what_happened_to_someone_gives_every_account_of_it() -> None:
+    resigned = "Finance Minister Daniel Osei resigned on Monday, days after prosecutors opened an investigation."
+    dismissed = "Daniel Osei did not resign but was dismissed by the prime minister, three senior aides told the Post."
+    answer = compose("What happened to Osei?", evidence(article(resigned, id="a1"), article(dismissed, id="a2")))
+    assert answer.verdict is Verdict.SUPPORTED and len(answer.sides) == 2  # "happened" is no word to look for

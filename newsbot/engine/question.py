@@ -40,6 +40,7 @@ _NON_CONTENT = frozenset(
     "location date year day time place name happen country city team company nation venue percentage percent old long"
     .split()
 )
+_NON_CONTENT_TERMS = frozenset(term(w) for w in _NON_CONTENT)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         low = tok.text.lower()
         if i == 0 and (low in _AUX or low in _WH):
             continue
-        if is_stopword(tok.text) or low in _NON_CONTENT:
+        if is_stopword(tok.text) or low in _NON_CONTENT or term(low) in _NON_CONTENT_TERMS:  # "happened"
             continue
         t = term(tok.text)
         if not t:
