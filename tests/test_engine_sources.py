@@ -177,7 +177,7 @@ def test_a_weekday_is_not_the_subject_and_a_progressive_question_keeps_its_verb(
     answer = compose("Did Porto agree to sell Costa?", evidence(article(denial)))
     assert answer.verdict is Verdict.REFUTED  # "Wednesday" stood nearest the verb as its subject
     talks = compose("Are talks continuing?", evidence(article("Costa's agent, Mario Lenz, said talks were continuing.")))
-    assert "Mario Lenz says talks are continuing" in talks.summary  # was "says yes"
+    assert "says talks are continuing" in talks.summary  # was "says yes"
 
 
 def test_what_happened_to_someone_gives_every_account_of_it() -> None:
@@ -185,3 +185,17 @@ def test_what_happened_to_someone_gives_every_account_of_it() -> None:
     dismissed = "Daniel Osei did not resign but was dismissed by the prime minister, three senior aides told the Post."
     answer = compose("What happened to Osei?", evidence(article(resigned, id="a1"), article(dismissed, id="a2")))
     assert answer.verdict is Verdict.SUPPORTED and len(answer.sides) == 2  # "happened" is no word to look for
+
+
+def test_a_court_story_reads_pleas_appeals_titles_and_passives() -> None:
+    courier = ("Former Harlow mayor Peter Quill was sentenced on Monday to eight years in prison for fraud.\n"
+               "Judge Anna Weiss said Quill had stolen more than 3 million pounds from the city's pension fund.\n"
+               "Quill, who pleaded not guilty, plans to appeal, his lawyer said.")
+    lawyer = "Defence lawyer Omar Haddad said on Tuesday that the conviction of Peter Quill would be overturned."
+    ev = evidence(article(courier, id="a1"), article(lawyer, id="a2"))
+    assert compose("Did Quill plead guilty?", ev).verdict is Verdict.REFUTED  # "pleaded not guilty"
+    appeal = compose("Will Quill appeal?", ev)  # the "not" of "not guilty," does not reach "appeal"
+    assert appeal.verdict is Verdict.SUPPORTED and appeal.sides[0].speaker == "his lawyer"
+    assert [s.answer for s in compose("Who is Quill's lawyer?", ev).sides] == ["Omar Haddad"]  # not "Defence"
+    assert compose("Who sentenced Quill?", ev).verdict is Verdict.NOT_FOUND  # not "Former Harlow", who was sentenced
+    assert [s.answer for s in compose("How much did Quill steal?", ev).sides] == ["more than 3 million pounds"]

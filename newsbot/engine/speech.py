@@ -33,7 +33,8 @@ _NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
 _ROLE_WORDS = frozenset(
     """spokesperson spokesman spokeswoman secretary minister president adviser advisor aide official
     chief head director ambassador analyst expert leader prosecutor governor mayor chancellor general
-    commander representative senator lawmaker deputy ceo founder""".split()
+    commander representative senator lawmaker deputy ceo founder lawyer attorney counsel judge author
+    researcher scientist professor economist agent""".split()
 )
 ROLE_TERMS = frozenset(term(w) for w in _ROLE_WORDS)  # as the engine's terms: "presid", "minist"
 _WHEN_RE = re.compile(
@@ -61,13 +62,14 @@ _COMPANY_SUFFIXES = frozenset("inc ltd llc corp co plc gmbh ag sa corporation".s
 #: "local officials in Velmar", "police".
 _ANONYMOUS_RE = re.compile(
     r"(?:(?:one|two|three|four|five|six|several|some|many|multiple|\d+|an?)\s+(?:of\s+the\s+)?)?"
-    r"(?:(?:the|its|their|[A-Z][\w-]*['’]s|the country['’]s|the [a-z]+['’]s)\s+)?"
+    r"(?:(?:the|its|their|his|her|[A-Z][\w-]*['’]s|the country['’]s|the [a-z]+['’]s)\s+)?"
     r"(?:(?:senior|former|current|other|local|federal|state|regional|[a-z]+ian|western|government|company|"
     r"industry|administration|interior|foreign|defen[cs]e|health|finance|justice|emergency|city|agency|"
     r"ministry|police|military|army|white house|kremlin)\s+)*"
     r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
     r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
-    r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?)"
+    r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?|"
+    r"lawyers?|attorneys?)"
     r"(?!['’]s)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
     r"[^,;:]*)?",

@@ -33,7 +33,7 @@ from newsbot.engine.subject import (
     subject_matches,
 )
 from newsbot.models import Stance
-from newsbot.text import DENIALS, is_negation, term, terms_of
+from newsbot.text import DENIALS, Token, is_negation, term, terms_of
 
 NEGATION_WINDOW = 4
 
@@ -139,6 +139,13 @@ def _under_negated_verb(s: SentenceInfo, pred_at: int) -> bool:
     return at is not None and any(is_negation(w) for w in words[max(0, at - 3) : at])
 
 
+def _governs(s: SentenceInfo, negation: Token, pred_at: int) -> bool:
+    """A negation reaches the verb unless a comma closes the phrase it negates first: "Quill, who pleaded not
+    guilty, plans to appeal" does not deny the appeal; "He did not, however, apologize" still denies."""
+    gap = s.text[negation.end - s.start : s.tokens[pred_at].start - s.start]
+    return "," not in gap or gap.lstrip().startswith(",")
+
+
 def _objects_stated(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, pred_at: int | None,
                     *, look_back: bool = True) -> bool:
     """Each name the claim puts after its verb ("apologize to Putin") is in the verb's own clause.
@@ -205,11 +212,13 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
     if any(term(t.text) in question.numbers and any(is_negation(n.text) for n in s.tokens[max(0, i - 2) : i])
            for i, t in enumerate(s.tokens) if i > pred_at):
         return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
-    if any(is_negation(t.text) for t in before):
+    if any(is_negation(t.text) and _governs(s, t, pred_at) for t in before):
         return Stance.REFUTES
     after = [t.text.lower() for t in s.tokens[pred_at + 1 : pred_at + 3]]
     if after[:1] and after[0] in ("no", "nothing", "none") or after[1:] and after[0] in _ARTICLES and after[1] == "no":
         return Stance.REFUTES  # "They found no evidence of fraud": they did not find any
+    if after[1:] and after[0] == "not" and term(after[1]) in question.content:
+        return Stance.REFUTES  # "who pleaded not guilty" denies "Did Quill plead guilty?"
     if any(a.text.lower() in _DECLINED and b.text.lower() == "to" for a, b in pairwise([*before, s.tokens[pred_at]])):
         return Stance.REFUTES  # "Orbit declined to comment": it did not comment
     denied = any(t.text.lower() in DENIALS for t in s.tokens[:pred_at])

@@ -68,6 +68,9 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         role = re.match(r"who (?:is|was|are|were)\b", question.text.lower())  # "Who is the prime minister?"
         slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus))
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
+        after_title = [v for v in slotted if token_index(s, v.start) - 1 in focus]
+        if role and len(after_title) == 1:
+            return after_title[0]  # "Defence lawyer Omar Haddad" for "Who is Quill's lawyer?": after the title
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
@@ -93,6 +96,8 @@ def _clause_subject(s: SentenceInfo, values: list[Value], focus: list[int]) -> l
     if not focus or not values:
         return []
     first = values[0]
+    if focus[0] > 0 and s.tokens[focus[0] - 1].text.lower() in ("was", "were", "is", "are", "been", "be"):
+        return []  # "Peter Quill was sentenced": the passive subject is who it was done to, not who did it
     at = token_index(s, first.start)
     opens = at == 0 or at == 1 and s.tokens[0].text.endswith(("'s", "’s")) \
         or at > 0 and s.tokens[at - 1].text.lower() in _CLAUSE_OPENERS  # "because Ukraine … was the first"
