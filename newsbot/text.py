@@ -26,7 +26,8 @@ STOPWORDS: frozenset[str] = frozenset(
     should can could may might must it its it's this that these those there here what which who whom
     whose when where why how i me my we us our you your he him his she her they them their one ones
     also just only very too more most much many some any each every all both either such own same
-    other another up down out off again further once s t de la le du del der von van da
+    other another up down out off again further once s t de la le du del der von van da anyone anybody
+    anything someone somebody something
     said says say told tell according reported report yes true false really actually ever
     is it true that whether nothing something anything everything""".split()
 )

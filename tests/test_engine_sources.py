@@ -199,3 +199,13 @@ def test_a_court_story_reads_pleas_appeals_titles_and_passives() -> None:
     assert [s.answer for s in compose("Who is Quill's lawyer?", ev).sides] == ["Omar Haddad"]  # not "Defence"
     assert compose("Who sentenced Quill?", ev).verdict is Verdict.NOT_FOUND  # not "Former Harlow", who was sentenced
     assert [s.answer for s in compose("How much did Quill steal?", ev).sides] == ["more than 3 million pounds"]
+
+
+def test_no_one_denies_anyone_and_the_speakers_it_answers_who() -> None:
+    police = compose("Was anyone injured?", evidence(article(
+        "The rocket exploded after lifting off.\nNo one was injured, according to local police.")))
+    assert police.verdict is Verdict.REFUTED and "Local police say no one was injured" in police.summary
+    faa = ("The Federal Aviation Authority said on Tuesday it had grounded Nova Orbital's rockets until an "
+           "investigation is complete.")
+    answer = compose("Who grounded Nova Orbital's rockets?", evidence(article(faa)))
+    assert [s.answer for s in answer.sides] == ["Federal Aviation Authority"]

@@ -157,6 +157,8 @@ def _base(past: str) -> str | None:
 def negate(statement: str) -> str:
     """"Lukashenko apologized" -> "Lukashenko did not apologize"; "it is not so that …" when the verb is unclear."""
     words = statement.split()
+    if words and words[0].lower() in _NOBODY:  # "anyone was injured" -> "no one was injured"
+        return " ".join([_NOBODY[words[0].lower()], *words[1:]])
     at = verb_index(words, "")
     if at == 0:  # "they stopped": a pronoun is the subject
         at = verb_index(words[1:], "")
@@ -174,6 +176,8 @@ def negate(statement: str) -> str:
 
 
 _HAVE = {"had": "did", "has": "does", "have": "do"}
+_NOBODY = {"anyone": "no one", "anybody": "nobody", "anything": "nothing", "someone": "no one",
+           "somebody": "nobody", "something": "nothing"}
 
 
 def _participle_follows(words: list[str], at: int) -> bool:
@@ -229,5 +233,7 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
     if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "must",
                "may", "might", "shall") and verb_at:
         subj, tail = rest[:verb_at], rest[verb_at:]
+        if len(subj) == 1 and subj[0].lower() in _NOBODY:  # "Was anyone injured?" -> "no one was injured"
+            return " ".join([*subj, aux, *tail]), " ".join([_NOBODY[subj[0].lower()], aux, *tail])
         return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
     return None, None

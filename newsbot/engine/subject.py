@@ -86,7 +86,7 @@ def subject_matches(
             return any(is_subject(question, aliases, t) for t in role_terms - {speaker_key})
         return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
-    if speaker_key and low in ("he", "she", "it", "they") and _reports_own_act(s, pronoun.start) \
+    if speaker_key and low in ("he", "she", "it", "they") and reports_own_act(s, pronoun.start) \
             and not _other_gender(low, s.attribution.role):
         return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted …", "Acme denied it …"
     if low == "it" and (thing := _previous_subject(analysis, s)) is not None:
@@ -133,7 +133,7 @@ def _described_subject(question: Question, analysis: ArticleAnalysis, s: Sentenc
     around = s.terms | (prev.terms if prev and prev.paragraph == s.paragraph else frozenset()) \
         | {term(w) for w in title.split()}
     pronoun = next((t for t in reversed(window) if t.text.lower() in _THIRD_PERSON), None)
-    return head in around and not (pronoun is not None and _reports_own_act(s, pronoun.start))
+    return head in around and not (pronoun is not None and reports_own_act(s, pronoun.start))
 
 
 #: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
@@ -229,15 +229,22 @@ def is_subject(question: Question, aliases: Aliases, key: str | None) -> bool:
     return len(described) >= 2 and described <= aliases.get(key, frozenset())
 
 
-def _reports_own_act(s: SentenceInfo, pos: int) -> bool:
-    """The pronoun at ``pos`` follows its speaker's speech verb ("said he", "said that he"), outside any quote."""
+def reports_own_act(s: SentenceInfo, pos: int) -> bool:
+    """The pronoun at ``pos`` follows its speaker's speech verb ("said he", "said that he", "said on Tuesday it"),
+    outside any quote."""
     at = next((i for i, t in enumerate(s.tokens) if t.start == pos), None)
     if at is None or at == 0 or _inside_single_quote(s, pos) or "“" in s.text[: pos - s.start]:
         return False
-    before = [t.text.lower() for t in s.tokens[max(0, at - 2) : at]]
+    before = [t.text.lower() for t in s.tokens[max(0, at - 5) : at]]
+    while before and before[-1] in _TIME_WORDS:  # "said on Tuesday it had grounded …"
+        before = before[:-1]
     if before and before[-1] == "that":
         before = before[:-1]
     return bool(before) and before[-1] in SPEECH_VERBS
+
+
+_TIME_WORDS = frozenset("on monday tuesday wednesday thursday friday saturday sunday yesterday today last week "
+                        "month year earlier later".split())
 
 
 _FEMININE = frozenset("spokeswoman chairwoman congresswoman businesswoman ms mrs queen princess".split())

@@ -163,6 +163,9 @@ def _in_reported_clause(question: Question, s: SentenceInfo, start: int) -> bool
     """A speech verb stands between the value and every word of the question: one is in what was said, the
     other in the frame around it ("In an interview …, published on Sunday, Zelensky said the two leaders
     spoke … in February 2022": Sunday is when the interview came out, February 2022 when they spoke)."""
+    speaker = s.attribution.speaker
+    if speaker and s.text.startswith(speaker, start - s.start):
+        return False  # the speaker may answer about their own act ("… said on Tuesday it had grounded …")
     at = token_index(s, start)
     anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content and i != at]
     speech = [i for i, t in enumerate(s.tokens) if t.text.lower() in SPEECH_VERBS]

@@ -16,6 +16,7 @@ import re
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
+from newsbot.engine.subject import reports_own_act
 from newsbot.engine.value_scope import token_index
 from newsbot.engine.values import Value
 from newsbot.text import is_stopword, term
@@ -66,7 +67,8 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if question.answer_type == "person":
         values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
         role = re.match(r"who (?:is|was|are|were)\b", question.text.lower())  # "Who is the prime minister?"
-        slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus))
+        slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus)) \
+            or _speaker_as_subject(s, values, verbs)
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
         after_title = [v for v in slotted if token_index(s, v.start) - 1 in focus]
         if role and len(after_title) == 1:
@@ -74,6 +76,17 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
+
+
+def _speaker_as_subject(s: SentenceInfo, values: list[Value], verbs: list[int]) -> list[Value]:
+    """"The Federal Aviation Authority said on Tuesday it had grounded …": "it" right after the speaker's
+    speech verb is the speaker, so the speaker's name is who grounded them."""
+    speaker = s.attribution.speaker
+    for v in verbs:
+        before = [t for t in s.tokens[max(0, v - 3) : v] if t.text.lower() in ("he", "she", "it", "they")]
+        if speaker and before and reports_own_act(s, before[-1].start):
+            return [w for w in values if w.text == speaker or w.text.endswith(speaker)][:1]
+    return []
 
 
 def _right_after(s: SentenceInfo, first: int, verbs: list[int]) -> bool:

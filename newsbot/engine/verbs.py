@@ -29,5 +29,6 @@ BASE_VERBS = frozenset(
     speak spend split start state stay steal stop strike struggle submit succeed sue suffer suggest supply
     support surrender survive suspend take talk target tell test testify threaten throw tie top trade
     train travel treat try turn understand unveil urge use veto visit vote wait walk want warn welcome
-    win withdraw work write""".split()
+    win withdraw work write ignore explode resume ground hack bomb shell raid detain convict acquit jail rescue
+    evacuate flood burn crash damage smuggle bribe leak lift carry cause""".split()
 )

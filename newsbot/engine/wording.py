@@ -131,7 +131,8 @@ def says(s: Side) -> str:
 
 
 _PLURAL = re.compile(r"^(?:two|three|four|five|six|several|some|many|multiple|\d+)\s|^(?!one\b)\S*\s?"
-                     r"(?:\w+\s)?(?:people|sources|officials|diplomats|insiders|executives|employees|aides|analysts)\b",
+                     r"(?:\w+\s)?(?:people|sources|officials|diplomats|insiders|executives|employees|aides|analysts|"
+                     r"police|authorities|observers|prosecutors|lawyers)\b",
                      re.IGNORECASE)
 
 
