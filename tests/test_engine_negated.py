@@ -78,6 +78,10 @@ def test_a_claim_is_negated_in_plain_english_or_not_at_all(statement: str, negat
     ("Did the battery division lose $120 million?", "the battery division lost $120 million"),  # two nouns, then the verb
     ("Did the company cut jobs?", "the company cut jobs"),
     ("Did the union vote to strike?", "the union voted to strike"),
+    ("Did the Bank of Merovia raise interest rates?", "the Bank of Merovia raised interest rates"),  # one name
+    ("Will the rate rise hurt small businesses?", "the rate rise will hurt small businesses"),  # "rise" a noun here
+    ("Is inflation too high?", "inflation is too high"),
+    ("Was anyone injured?", "anyone was injured"),
 ])
 def test_a_questions_claim_puts_its_verb_in_the_right_form(question: str, claim: str) -> None:
     assert analyze(question).affirmative == claim

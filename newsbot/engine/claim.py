@@ -47,6 +47,7 @@ _ROLES = frozenset(
 )
 
 
+_DEGREE = frozenset("too very so still already really more less quite".split())
 _MODAL_AUX = frozenset("should must may might shall can could will would".split())
 _BE_HAVE = frozenset("is are was were has have had been".split())
 
@@ -57,9 +58,13 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
     After "were"/"has" the verb is the participle: "Were missiles launched from Belarus" -> "launched".
     """
     if aux.lower() in _MODAL_AUX:  # "Should consumers be cautious": the verb is the first base form after one word
-        at = next((i for i, w in enumerate(rest[1:], 1) if w.lower() in ("be", "have") or w.lower() in BASE_VERBS), None)
+        at = next((i for i, w in enumerate(rest[1:], 1) if w.lower() in ("be", "have") or w.lower() in BASE_VERBS
+                   and not (i + 1 < len(rest) and rest[i + 1].lower() in BASE_VERBS)), None)  # "the rate rise hurt"
         if at is not None:
             return at
+    if aux.lower() in _BE and len(rest) > 1 and rest[0][:1].islower() and rest[0].lower() not in _DETERMINERS \
+            and (rest[1].lower() in _DEGREE or rest[1].lower() in _ADJECTIVES):
+        return 1  # "Is inflation too high": "inflation" is the subject
     if aux.lower() in _BE_HAVE:
         for i, w in enumerate(rest[1:4], 1):
             low = w.lower().strip(",.")
@@ -71,8 +76,8 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
         low = w.lower().strip(",.")
         if not w[:1].islower() or low in _DETERMINERS:
             continue
-        if low in ("and", "or") and i + 1 < len(rest) and rest[i + 1][:1].isupper():
-            continue  # "Lukashenko and Zelensky speak": one subject of two names
+        if low in ("and", "or", "of", "for") and i + 1 < len(rest) and rest[i + 1][:1].isupper():
+            continue  # "Lukashenko and Zelensky speak", "the Bank of Merovia raise": one subject
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue
         if i + 1 < len(rest) and (i > 0 and (rest[i - 1].lower() in _DETERMINERS or _possessive(rest[i - 1]))
