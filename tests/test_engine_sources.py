@@ -209,3 +209,11 @@ def test_no_one_denies_anyone_and_the_speakers_it_answers_who() -> None:
            "investigation is complete.")
     answer = compose("Who grounded Nova Orbital's rockets?", evidence(article(faa)))
     assert [s.answer for s in answer.sides] == ["Federal Aviation Authority"]
+
+
+def test_a_role_question_takes_the_body_from_the_storys_lead() -> None:
+    story = ("The Bank of Merovia raised its main interest rate by half a percentage point on Thursday.\n"
+             "Governor Lina Marx said inflation, which rose to 6.1% in March, was far too high.")
+    answer = compose("Who is the governor of the Bank of Merovia?",
+                     evidence(article(story, title="Central bank raises rates")))
+    assert [s.answer for s in answer.sides] == ["Lina Marx"]

@@ -180,7 +180,7 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
             continue  # a dateline ("Sep 17, 2020 ...") or a label states nothing
         names = names_context(c.analysis, c.sentence, c.title_terms) | alias_terms(c.analysis, c.sentence)
         if q.answer_type == "person" and q.focus in ROLE_TERMS:
-            names |= c.title_terms  # "Who is Orbit's chief executive?": "chief executive Priya Raman", Orbit headline
+            names |= c.title_terms | c.analysis.sentences[0].terms  # "chief executive Priya Raman": headline, lead
         context = paragraph_terms(c.analysis, c.sentence) | (names - c.sentence.terms)
         if head_coverage(q, context) < LOOSE_COVERAGE or not (q.numbers | q.name_heads) <= context:
             continue
