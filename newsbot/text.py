@@ -256,6 +256,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 #: Month names and their abbreviations, lower case.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # in date.weekday() order
 MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()

@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from newsbot.engine.speech import (
     ROLE_TERMS,
     SPEECH_VERBS,
+    UNNAMED,
     Attribution,
     acronyms,
     acts,
@@ -28,8 +29,8 @@ from newsbot.engine.speech import (
 )
 from newsbot.text import Token, quoted_mask, sentence_spans, term, terms_of, tokens
 
-__all__ = ["ROLE_TERMS", "SPEECH_VERBS", "ArticleAnalysis", "Attribution", "SentenceInfo", "acts", "analyze_article",
-           "name_key"]
+__all__ = ["ROLE_TERMS", "SPEECH_VERBS", "UNNAMED", "ArticleAnalysis", "Attribution", "SentenceInfo", "acts",
+           "analyze_article", "name_key"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.value_scope import YEAR_RE
+from newsbot.text import WEEKDAYS
 
 #: (text shown, start, end, key): a candidate answer before it becomes a ``values.Value``.
 Found = tuple[str, int, int, tuple]
@@ -84,7 +85,6 @@ def _dates(s: SentenceInfo, pub: date | None) -> list[Found]:
 
 
 _WEEKDAY_RE = re.compile(r"\b(?:(?P<last>last) |on )?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
 
 
 def _weekdays(s: SentenceInfo, pub: date) -> list[Found]:
@@ -92,7 +92,7 @@ def _weekdays(s: SentenceInfo, pub: date) -> list[Found]:
     story's date ("last Wednesday": before it). Shown with the date it resolves to."""
     out = []
     for m in _WEEKDAY_RE.finditer(s.text):
-        back = (pub.weekday() - _WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0)
+        back = (pub.weekday() - WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0)
         day = pub - timedelta(days=back)
         text = f"{m.group(0)} ({day:%B} {day.day}, {day.year})"
         out.append((text, s.start + m.start(), s.start + m.end(), ("date", day.year, day.month, day.day)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsbot.text import MONTHS, Token, term
+from newsbot.text import MONTHS, WEEKDAYS, Token, term
 
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled
@@ -56,7 +56,7 @@ _POSSESSIVE_ROLE_RE = re.compile(
 
 
 _HONORIFICS = frozenset("dr mr mrs ms prof gen sen rep gov lt col capt sgt st rev".split())
-_CALENDAR = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_CALENDAR = MONTHS | frozenset(WEEKDAYS)
 _COMPANY_SUFFIXES = frozenset("inc ltd llc corp co plc gmbh ag sa corporation".split())
 #: A source described, not named: "two people familiar with the matter", "the country's interior ministry",
 #: "local officials in Velmar", "police".
@@ -78,6 +78,7 @@ _ANONYMOUS_RE = re.compile(
 #: Someone speaking for a named person: the speaker is "a spokesperson for Grace Mensah", under her key.
 _FOR_RE = re.compile(r"\b(?:an?|the) (?:spokesperson|spokesman|spokeswoman|representative|aide|adviser|advisor) "
                      r"(?:for|to|of) ", re.IGNORECASE)
+UNNAMED = "unnamed:"  # key prefix of a described source ("unnamed:the interior ministry")
 _WHEN_REACH = 25  # characters between a time and the speech verb it dates ("Acme Corp on Tuesday denied")
 
 
@@ -148,6 +149,11 @@ def acts(name: tuple[str, int, int]) -> bool:
     return not all(w.lower().strip(".,’'s") in _CALENDAR for w in name[0].split())
 
 
+def _described(speaker: str, audience: str | None = None, when: str | None = None) -> Attribution:
+    """A source described, not named, keyed by its words so that it never matches a named person."""
+    return Attribution(speaker, UNNAMED + speaker.lower(), audience=audience, when=when)
+
+
 def _anonymous(text: str, start: int, verb: Token) -> str | None:
     """"two people familiar with the matter told …", "one of the people said", "the interior ministry said":
     sources described, not named, as written (a sentence-opening "The" in lower case)."""
@@ -173,8 +179,7 @@ def direct_attribution(
         if low == "according" and k + 1 < len(outside) and outside[k + 1].text.lower() == "to":
             described = _ANONYMOUS_RE.match(text, outside[k + 1].end + 1, end)  # "according to the health department"
             if described is not None and not described.group(0)[:1].isupper():
-                found = described.group(0).rstrip(".")
-                return Attribution(found, "unnamed:" + found.lower(), when=_when(text, start, end, tok))
+                return _described(described.group(0).rstrip("."), when=_when(text, start, end, tok))
             after = [n for n in names if n[1] >= outside[k + 1].end]
             if after:
                 name = strip_possessive(after[0][0])
@@ -185,8 +190,7 @@ def direct_attribution(
             continue  # "the United States" names a country; it does not report speech
         unnamed = _anonymous(text, start, tok)
         if unnamed is not None:
-            return Attribution(unnamed, "unnamed:" + unnamed.lower(), audience=_audience(text, tok, end),
-                               when=_when(text, start, end, tok))
+            return _described(unnamed, audience=_audience(text, tok, end), when=_when(text, start, end, tok))
         before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and acts(n)]
         prev_word = outside[k - 1].text.lower() if k else ""
         if prev_word in _PRONOUNS and last_named is not None:

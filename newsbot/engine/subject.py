@@ -28,7 +28,7 @@ from newsbot.engine.attribution import (
     name_key,
 )
 from newsbot.engine.question import Question
-from newsbot.text import is_negation, term
+from newsbot.text import WEEKDAYS, is_negation, term
 
 Aliases = Mapping[str, frozenset[str]]
 _THIRD_PERSON = frozenset("he she they it him her them".split())
@@ -98,13 +98,16 @@ def subject_matches(
     return any(is_subject(question, aliases, k) for k in referents)
 
 
+PASSIVE_AUX = frozenset("was were is are been be".split())  # "was dismissed", "been sentenced"
+
+
 def passive_agent(question: Question, s: SentenceInfo, pred_at: int) -> list | None:
     """The words after "by" when ``s`` puts the verb in the passive ("was dismissed by the prime minister")
     and the question asks it in the active ("Did the prime minister dismiss Osei?"); None otherwise."""
     if " by " in f" {question.text.lower()} " or pred_at < 1 or pred_at + 1 >= len(s.tokens):
         return None
     if s.tokens[pred_at + 1].text.lower() != "by" or not any(
-            t.text.lower() in ("was", "were", "been", "be", "is", "are") for t in s.tokens[max(0, pred_at - 2) : pred_at]):
+            t.text.lower() in PASSIVE_AUX for t in s.tokens[max(0, pred_at - 2) : pred_at]):
         return None
     gap = s.text[s.tokens[pred_at].end - s.start :]
     stop = re.search(r"[,;.]", gap)
@@ -243,8 +246,7 @@ def reports_own_act(s: SentenceInfo, pos: int) -> bool:
     return bool(before) and before[-1] in SPEECH_VERBS
 
 
-_TIME_WORDS = frozenset("on monday tuesday wednesday thursday friday saturday sunday yesterday today last week "
-                        "month year earlier later".split())
+_TIME_WORDS = frozenset(WEEKDAYS) | frozenset("on yesterday today last week month year earlier later".split())
 
 
 _FEMININE = frozenset("spokeswoman chairwoman congresswoman businesswoman ms mrs queen princess".split())

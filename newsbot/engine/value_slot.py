@@ -16,7 +16,7 @@ import re
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.question import Question
-from newsbot.engine.subject import reports_own_act
+from newsbot.engine.subject import PASSIVE_AUX, reports_own_act
 from newsbot.engine.value_scope import token_index
 from newsbot.engine.values import Value
 from newsbot.text import is_stopword, term
@@ -109,7 +109,7 @@ def _clause_subject(s: SentenceInfo, values: list[Value], focus: list[int]) -> l
     if not focus or not values:
         return []
     first = values[0]
-    if focus[0] > 0 and s.tokens[focus[0] - 1].text.lower() in ("was", "were", "is", "are", "been", "be"):
+    if focus[0] > 0 and s.tokens[focus[0] - 1].text.lower() in PASSIVE_AUX:
         return []  # "Peter Quill was sentenced": the passive subject is who it was done to, not who did it
     at = token_index(s, first.start)
     opens = at == 0 or at == 1 and s.tokens[0].text.endswith(("'s", "’s")) \
@@ -154,7 +154,7 @@ def _subjects(s: SentenceInfo, values: list[Value], verbs: list[int]) -> list[Va
     verb = min(verbs)
     after = s.tokens[verb + 1].text.lower() if verb + 1 < len(s.tokens) else ""
     before = s.tokens[verb - 1].text.lower() if verb > 0 else ""
-    if after == "by" or before in ("was", "were", "is", "are", "been", "be"):
+    if after == "by" or before in PASSIVE_AUX:
         return [v for v in values if token_index(s, v.start) > verb]
     before = [v for v in values if token_index(s, v.start) < verb]
     return before[-1:]  # "LSU quarterback Joe Burrow wins": the name right before the verb

@@ -62,16 +62,12 @@ def extract(question: Question, s: SentenceInfo, published: str | None = None) -
 
     ``published``: the article's date (ISO), against which "on Wednesday" is read.
     """
-    values = _typed(question, s)
-    if question.answer_type == "date":
-        values = [Value(*d) for d in dates_in(s, published)]
+    values = [Value(*d) for d in dates_in(s, published)] if question.answer_type == "date" else _typed(question, s)
     return [v for v in values if in_scope(question, s, v.start, v.end, v.key[0])]
 
 
 def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     kind = question.answer_type
-    if kind == "date":
-        return []  # read with the story's date, in extract()
     if kind == "money":
         return _money(s)
     if kind == "number":

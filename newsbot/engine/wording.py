@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from newsbot.engine.attribution import SPEECH_VERBS, ArticleAnalysis, SentenceInfo
+from newsbot.engine.attribution import SPEECH_VERBS, UNNAMED, ArticleAnalysis, SentenceInfo
 from newsbot.engine.question import Question
 from newsbot.engine.subject import is_subject
 from newsbot.engine.values import Value
@@ -155,7 +155,7 @@ def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | No
     if claim is None or not found:
         return claim
     speaker = found[0].sentence.attribution.speaker or ""
-    if key and key.startswith("unnamed:") and q.subject is None and q.subject_terms \
+    if key and key.startswith(UNNAMED) and q.subject is None and q.subject_terms \
             and q.subject_terms <= {term(w) for w in speaker.split()}:
         pronoun: str | None = "they" if _plural(speaker) else "it"  # "The interior ministry says it rejected …"
     elif is_subject(q, found[0].analysis.name_terms, key):
