@@ -21,6 +21,7 @@ from newsbot.engine.attribution import (
     SentenceInfo,
     analyze_article,
 )
+from newsbot.engine.identity import identity_answer
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.relevance import (
@@ -72,11 +73,12 @@ class _Candidate:
 def compose(question: str, evidence: Sequence[Evidence]) -> Answer:
     """The balanced, cited answer to ``question`` from ``evidence`` (best first)."""
     candidates = _sentences(evidence)
-    q = analyze(question, _proper_terms(candidates))
+    proper = _proper_terms(candidates)
+    q = analyze(question, proper)
     asked = " ".join(question.split())  # shown as the user wrote it (the analysis recases names)
     if q.content and candidates:
-        if q.kind == "yesno":
-            answer = _yesno(q, candidates)
+        if q.kind == "yesno":  # "Is Eismont Lukashenko's press secretary?" asks who holds the role
+            answer = identity_answer(q, lambda who: _value(analyze(who, proper), candidates)) or _yesno(q, candidates)
         elif q.kind == "value":
             answer = _value(q, candidates)  # no stated value: the corpus does not answer it
         else:
@@ -105,7 +107,8 @@ def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
     """Terms the evidence writes as names somewhere other than a clause's first word, and never in lower case.
 
     A headline's "Macron Won" does not make "won" a name where the same evidence writes "won" in lower
-    case, and "Avatar: Directed by …" capitalises "Directed" only because it opens a clause.
+    case, and "Avatar: Directed by …" capitalises "Directed" only because it opens a clause. A title before a
+    name ("President") is not one: "who is the president of Belarus" asks for a name.
     """
     out: set[str] = set()
     lower: set[str] = set()
@@ -116,7 +119,7 @@ def _proper_terms(candidates: list[_Candidate]) -> frozenset[str]:
             if start != first and not text[: start - offset].rstrip().endswith((":", "|", "·", ";", "—", "-", "(")):
                 out.update(term(t.text) for t in c.sentence.tokens if start <= t.start < end)
         lower.update(term(t.text) for t in c.sentence.tokens if t.text[:1].islower())
-    return frozenset(out - lower)
+    return frozenset(out - lower - ROLE_TERMS)  # "Ukrainian President Volodymyr Zelensky": a title
 
 
 def _yesno(q: Question, candidates: list[_Candidate]) -> Answer | None:

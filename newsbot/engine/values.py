@@ -211,11 +211,14 @@ def _with_noun(s: SentenceInfo, run: tuple[str, int, int]) -> tuple[str, int, in
 
 
 def _without_title(question: Question, run: tuple[str, int, int]) -> tuple[str, int, int] | None:
-    """"Prime Minister Grace Mensah" for "Who is the prime minister?": the name after the asked title."""
+    """"Prime Minister Grace Mensah" for "Who is the prime minister?": the name after the asked title.
+
+    The asked body may stand before the title: "Belarusian President Aleksandr Lukashenko" for "Who is the
+    president of Belarus?"."""
     name, start, end = run
     words = name.split()
     k = 0
-    while k < len(words) - 1 and term(words[k]) in question.content and term(words[k]) not in question.entities:
+    while k < len(words) - 1 and term(words[k]) in question.content:
         k += 1
     if k == 0:
         return run

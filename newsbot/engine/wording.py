@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from newsbot.engine.attribution import SPEECH_VERBS, UNNAMED, ArticleAnalysis, SentenceInfo
+from newsbot.engine.attribution import ROLE_TERMS, SPEECH_VERBS, UNNAMED, ArticleAnalysis, SentenceInfo
 from newsbot.engine.question import Question
 from newsbot.engine.subject import is_subject
 from newsbot.engine.values import Value
@@ -240,12 +240,20 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_TITLE_BEFORE = re.compile(r"(\w+),?\s+$")
+
+
 def in_outlet_frame(s: SentenceInfo, start: int, end: int) -> bool:
     """"In an interview …, published on Sunday, Zelensky said …": a value in the frame before the speaker
-    is the outlet's own report, not what the speaker said."""
+    is the outlet's own report, not what the speaker said. So is a name right after its title
+    ("Belarusian President Aleksandr Lukashenko", "press secretary, Natalya Eismont,"): the outlet's
+    description of who someone is, unless it stands inside a quote."""
     speaker = s.attribution.speaker
     if not speaker or s.attribution.inherited:
         return False
+    title = _TITLE_BEFORE.search(s.text[: start - s.start])
+    if title and term(title.group(1)) in ROLE_TERMS and not quoted_mask(s.text)[start - s.start]:
+        return True
     at = s.text.find(speaker)
     if at <= 0 or end > s.start + at or quoted_mask(s.text)[start - s.start]:
         return False
