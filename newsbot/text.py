@@ -75,6 +75,13 @@ _IRREGULAR: dict[str, str] = {
     "first-quarter": "q1", "second-quarter": "q2", "third-quarter": "q3", "fourth-quarter": "q4",
 }
 
+#: Regular words that mean another (their every form): "launching" meets "released" as "launched" does.
+_SYNONYM_STEMS: dict[str, str] = {
+    _STEMMER.stemWord(w): _STEMMER.stemWord(lemma) for w, lemma in (
+        ("launch", "release"), ("threaten", "warn"), ("threat", "warn"), ("purchase", "buy"),
+        ("acquisition", "acquire"), ("debut", "premiere"), ("director", "direct"), ("death", "die"))
+}
+
 #: Bodies whose name says what a sentence is about: "the WTA Year-End No. 1" is women's tennis.
 _IMPLIED: dict[str, tuple[str, ...]] = {
     "wta": ("women", "tennis"), "atp": ("men", "tennis"), "itf": ("tennis",),
@@ -153,6 +160,8 @@ def term(word: str) -> str:
         return NUMBER_WORDS[w]
     if w in _IRREGULAR:
         w = _IRREGULAR[w]
+    elif w.isalpha() and _STEMMER.stemWord(w) in _SYNONYM_STEMS:  # "launching", "launches" as "launched"
+        return _SYNONYM_STEMS[_STEMMER.stemWord(w)]
     elif len(w) >= 7 and re.search(r"is(e|ed|es|ing|ation|ations)$", w):
         w = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
     if w.endswith("n't"):

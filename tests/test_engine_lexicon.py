@@ -64,3 +64,10 @@ def test_a_common_word_of_a_name_must_be_written_as_a_name() -> None:
     text = "After 19 days of competition at the 2018 Winter Olympics, {} came out on top of the final medal count."
     assert ask_texts("Who won the World Cup Final in 2018?", text.format("Norway"),
                 text.format("Germany")).verdict is Verdict.NOT_FOUND
+
+
+def test_every_form_of_a_word_meets_its_synonym_not_only_the_listed_forms() -> None:
+    answer = ask_texts("Did Acme release the phone?", "Acme launches the phone in Europe this week, the company said.")
+    assert answer.verdict is Verdict.SUPPORTED
+    threats = ask_texts("Did Lukashenko warn Ukraine?", "Lukashenko was threatening Ukraine with a tenfold response, officials said.")
+    assert threats.verdict is Verdict.SUPPORTED
