@@ -12,7 +12,7 @@ from newsbot.engine import compose
 from newsbot.engine.claim import negate
 from newsbot.engine.question import analyze
 from newsbot.models import Answer, Stance, Verdict
-from tests.engine_helpers import evidence, seed_article
+from tests.engine_helpers import ask_texts, evidence, seed_article
 
 EVIDENCE = evidence(seed_article())
 
@@ -108,3 +108,32 @@ def test_why_is_answered_with_the_reason_the_source_gives_after_its_claim(questi
 def test_a_what_question_does_not_pull_in_the_following_sentences() -> None:
     answer = compose("What did Eismont tell RBC?", EVIDENCE)
     assert not any("because Ukraine" in c.quote for c in answer.citations)
+
+
+def test_a_cause_named_after_not_is_refuted() -> None:
+    text = "Hendriks said the leak was caused by a faulty seal, not a failed valve."
+    answer = ask_texts("Was the leak caused by a failed valve?", text)
+    assert answer.verdict is Verdict.REFUTED and answer.sides[0].speaker == "Hendriks"
+    assert ask_texts("Was the leak caused by a faulty seal?", text).verdict is Verdict.SUPPORTED
+
+
+def test_reports_called_wrong_refute_what_they_report() -> None:
+    text = "“Reports that fourteen workers were hospitalised are simply wrong,” Norvik spokesman Joost Hendriks told NOS."
+    assert ask_texts("Were fourteen workers hospitalised?", text).verdict is Verdict.REFUTED
+    plain = "Reports that fourteen workers were hospitalised came from the union, Joost Hendriks told NOS."
+    assert ask_texts("Were fourteen workers hospitalised?", plain).verdict is Verdict.SUPPORTED
+
+
+def test_no_evidence_that_a_thing_happened_neither_states_nor_denies_it() -> None:
+    text = "“We have no evidence that any financial information was taken,” chief technology officer Priya Raman said."
+    assert ask_texts("Was financial information taken?", text).verdict is Verdict.CONTEXT
+
+
+def test_doing_the_opposite_refutes_and_not_doing_the_opposite_leaves_it_open() -> None:
+    rejected = ask_texts("Did Unison accept the deal?", "Unison rejected the deal on Monday, its leaders said.")
+    assert rejected.verdict is Verdict.REFUTED and "Unison did not accept the deal" in rejected.summary
+    assert ask_texts("Did the lecturers reject the pay offer?",
+                     "Lecturers voted to accept the pay offer on Friday.").verdict is Verdict.REFUTED
+    assert ask_texts("Did Unison accept the deal?",
+                     "Unison did not reject the deal outright, its leaders said.").verdict is Verdict.CONTEXT
+    assert ask_texts("Did Orbit win the contract?", "Orbit lost the contract to Vega in March.").verdict is Verdict.REFUTED

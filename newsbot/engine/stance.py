@@ -62,6 +62,9 @@ def judge_yesno(
     if not numbers_present(question, window):
         return None
     pred_at = _predicate_index(question, s)
+    opposite = pred_at is None and (pred_at := _opposite_index(question, s)) is not None
+    if opposite:  # "Unison rejected the deal" answers "Did Unison accept the deal?"
+        window = window | {question.predicate or ""}
     named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
     first = question.text.lower().split()[:1]
     asks_be = bool(first) and first[0] in COPULAS  # "Is the refinery in …?"
@@ -73,7 +76,8 @@ def judge_yesno(
         if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
             if _hedged(question, s, pred_at) or _under_negated_verb(s, pred_at):
                 return Judgement(s, Stance.CONTEXT, own, win)  # "was likely to rise", "did not prove that it causes"
-            return Judgement(_reported(s, pred_at), _polarity(question, s, pred_at), own, win)
+            stance = _polarity(question, s, pred_at, opposite=opposite)
+            return Judgement(_reported(s, pred_at) if stance is not Stance.CONTEXT else s, stance, own, win)
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
     return None
@@ -110,9 +114,31 @@ def _predicate_index(question: Question, s: SentenceInfo) -> int | None:
     return None
 
 
-def _polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
-    """SUPPORTS or REFUTES the claim asked about (turned round when the question denies: "Didn't he …?")."""
+#: Verbs whose act rules out the other's, as terms: rejecting a deal is not accepting it.
+_OPPOSITES: dict[str, frozenset[str]] = {}
+for _a, _b in (("accept", "reject"), ("accept", "decline"), ("approve", "reject"), ("win", "lose"), ("rise", "fall"),
+               ("rise", "decline"), ("increase", "decrease"), ("open", "close"), ("allow", "ban")):
+    _OPPOSITES[term(_a)] = _OPPOSITES.get(term(_a), frozenset()) | {term(_b)}
+    _OPPOSITES[term(_b)] = _OPPOSITES.get(term(_b), frozenset()) | {term(_a)}
+
+
+def _opposite_index(question: Question, s: SentenceInfo) -> int | None:
+    """Where the sentence states the opposite of the claim's verb ("rejected" for "accept"), if it does."""
+    opposites = _OPPOSITES.get(question.predicate or "", frozenset())
+    return next((i for i, tok in enumerate(s.tokens) if term(tok.text) in opposites), None)
+
+
+def _polarity(question: Question, s: SentenceInfo, pred_at: int, *, opposite: bool = False) -> Stance:
+    """SUPPORTS or REFUTES the claim asked about (turned round when the question denies: "Didn't he …?").
+
+    ``opposite``: ``pred_at`` is the opposite verb's. Doing the opposite refutes the claim; not doing it
+    ("did not reject the deal") leaves it open: context.
+    """
     stance = _stated_polarity(question, s, pred_at)
+    if opposite:
+        if stance is Stance.REFUTES:
+            return Stance.CONTEXT
+        stance = Stance.REFUTES
     if question.negated:
         return Stance.REFUTES if stance is Stance.SUPPORTS else Stance.SUPPORTS
     return stance
@@ -134,7 +160,7 @@ def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
 def _under_negated_verb(s: SentenceInfo, pred_at: int) -> bool:
     """"The study did not prove that erythritol causes heart attacks": the "not" is the proving's; the
     claim is neither stated nor denied (unlike "denied that …", which denies it)."""
-    words = [t.text.lower() for t in s.tokens[max(0, pred_at - 6) : pred_at]]
+    words = [t.text.lower() for t in s.tokens[max(0, pred_at - 8) : pred_at]]
     at = max((i for i, w in enumerate(words) if w in ("that", "whether", "if")), default=None)
     return at is not None and any(is_negation(w) for w in words[max(0, at - 3) : at])
 
@@ -201,6 +227,30 @@ def _breaks_before(s: SentenceInfo, i: int) -> bool:
     return any(mark in gap for mark in ".!?;")
 
 
+def _object_negated(question: Question, s: SentenceInfo, pred_at: int) -> bool:
+    """"caused by a faulty seal, not a failed valve": every word of what the claim puts after its verb
+    stands, after the verb, in a phrase that "not" opens (within three words)."""
+    asked = question.content - question.subject_terms - {question.predicate} - question.entities
+    later = [i for i in range(pred_at + 1, len(s.tokens)) if term(s.tokens[i].text) in asked]
+    return bool(later) and all(any(t.text.lower() == "not" for t in s.tokens[max(pred_at + 1, i - 3) : i])
+                               for i in later)
+
+
+_CLAIM_NOUNS = frozenset("report reports claim claims allegation allegations suggestion suggestions suggest rumour "
+                         "rumours rumor rumors".split())
+_WRONG = frozenset("wrong false untrue incorrect inaccurate baseless unfounded nonsense fake".split())
+
+
+def _called_wrong(s: SentenceInfo, pred_at: int) -> bool:
+    """"Reports that fourteen workers were hospitalised are simply wrong": the claim is called false."""
+    words = [t.text.lower() for t in s.tokens]
+    that = next((i for i in range(pred_at - 1, max(0, pred_at - 10), -1) if words[i] == "that"), None)
+    if that is None or that == 0 or words[that - 1] not in _CLAIM_NOUNS:
+        return False
+    after = words[pred_at + 1 :]
+    return any(w in COPULAS and any(v in _WRONG for v in after[k + 1 : k + 3]) for k, w in enumerate(after))
+
+
 def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stance:
     start = max(0, pred_at - NEGATION_WINDOW)
     start = max([i + 1 for i in range(start, pred_at) if s.tokens[i].text.lower() in ("that", "whether")],
@@ -213,6 +263,8 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
            for i, t in enumerate(s.tokens) if i > pred_at):
         return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
     if any(is_negation(t.text) and _governs(s, t, pred_at) for t in before):
+        return Stance.REFUTES
+    if _object_negated(question, s, pred_at) or _called_wrong(s, pred_at):
         return Stance.REFUTES
     after = [t.text.lower() for t in s.tokens[pred_at + 1 : pred_at + 3]]
     if after[:1] and after[0] in ("no", "nothing", "none") or after[1:] and after[0] in _ARTICLES and after[1] == "no":
