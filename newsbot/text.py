@@ -65,6 +65,7 @@ _IRREGULAR: dict[str, str] = {
     "thrown": "throw", "knew": "know", "known": "know", "hid": "hide", "hidden": "hide", "broke": "break",
     "broken": "break", "withdrew": "withdraw", "withdrawn": "withdraw", "sought": "seek", "stood": "stand",
     "understood": "understand", "became": "become", "drove": "drive", "driven": "drive", "froze": "freeze",
+    "quit": "resign", "quits": "resign", "sacked": "fire", "sack": "fire", "sacks": "fire", "sacking": "fire",
     "frozen": "freeze", "swore": "swear", "sworn": "swear", "tore": "tear", "torn": "tear",
     "movie": "film", "movies": "film", "films": "film",
     "presidential": "president", "parliamentary": "parliament", "electoral": "election",
@@ -169,10 +170,22 @@ def term(word: str) -> str:
     return _STEMMER.stemWord(w) if w.isalpha() else w
 
 
+#: Two-word verbs that mean one word's verb, as (first word's term, second word): "stepped down" resigned.
+_PHRASAL: dict[tuple[str, str], str] = {("step", "down"): "resign"}
+
+
+def term_at(toks: list[Token] | tuple[Token, ...], i: int) -> str:
+    """The term of token ``i``, or of the two-word verb it opens ("stepped down": "resign")."""
+    t = term(toks[i].text)
+    if i + 1 < len(toks):
+        return _PHRASAL.get((t, toks[i + 1].text.lower()), t)
+    return t
+
+
 def terms_of(toks: list[Token] | tuple[Token, ...]) -> frozenset[str]:
     """The terms of ``toks``, plus what a body's name or a telling word implies ("WTA": women, tennis;
     "killing 120 people": died)."""
-    out = {term(t.text) for t in toks}
+    out = {term(t.text) for t in toks} | {term_at(toks, i) for i in range(len(toks))}
     for i, t in enumerate(toks):
         if term(t.text) == "kill" and any(k.text[:1].isdigit() for k in toks[i + 1 : i + 5]):
             out.add("die")  # "killing at least 120 people": that many died (not "Putin killed" = Putin died)

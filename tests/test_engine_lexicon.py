@@ -71,3 +71,19 @@ def test_every_form_of_a_word_meets_its_synonym_not_only_the_listed_forms() -> N
     assert answer.verdict is Verdict.SUPPORTED
     threats = ask_texts("Did Lukashenko warn Ukraine?", "Lukashenko was threatening Ukraine with a tenfold response, officials said.")
     assert threats.verdict is Verdict.SUPPORTED
+
+
+def test_stepping_down_and_quitting_are_resigning_and_sacking_is_firing() -> None:
+    text = "Helen Carys-Price stepped down on Tuesday, the board said."
+    assert ask_texts("Did Helen Carys-Price resign?", text).verdict is Verdict.SUPPORTED
+    assert side_values(ask_texts("Who resigned?", text)) == {"Helen Carys-Price"}
+    assert ask_texts("Did Helen Carys-Price quit?", "Helen Carys-Price resigned on Tuesday.").verdict is Verdict.SUPPORTED
+    assert ask_texts("Did Helen Carys-Price resign?", "Helen Carys-Price did not step down, the board said.").verdict \
+        is Verdict.REFUTED
+    assert ask_texts("Was Owen Mallory sacked?", "Owen Mallory was fired by the board on Friday.").verdict \
+        is Verdict.SUPPORTED
+
+
+def test_a_two_word_verb_in_the_question_is_the_claim_and_is_worded_in_the_past_tense() -> None:
+    answer = ask_texts("Did the museum director step down?", "The museum's director stepped down on Tuesday.")
+    assert answer.verdict is Verdict.SUPPORTED and "the museum director stepped down" in answer.summary

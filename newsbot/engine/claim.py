@@ -8,6 +8,8 @@ wording show; the claim's verb is where the subject ends.
 
 from __future__ import annotations
 
+import re
+
 from newsbot.engine.verbs import BASE_VERBS
 
 _PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "told", "take": "took",
@@ -24,7 +26,9 @@ _PAST = {"win": "won", "buy": "bought", "sell": "sold", "say": "said", "tell": "
          "spread": "spread", "split": "split", "bid": "bid", "read": "read", "lay": "laid", "sink": "sank",
          "steal": "stole", "freeze": "froze", "hide": "hid", "sit": "sat", "stick": "stuck", "tear": "tore",
          "wear": "wore", "withdraw": "withdrew", "undergo": "underwent", "forget": "forgot", "mean": "meant",
-         "deal": "dealt", "break": "broke", "feed": "fed", "hang": "hung", "light": "lit"}
+         "deal": "dealt", "break": "broke", "feed": "fed", "hang": "hung", "light": "lit",
+         **{v: v + v[-1] + "ed" for v in "admit commit submit permit omit occur refer prefer transfer control "
+            "regret patrol compel expel".split()}}
 
 
 def _past(verb: str) -> str:
@@ -35,6 +39,8 @@ def _past(verb: str) -> str:
         return verb + "d"
     if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
         return verb[:-1] + "ied"
+    if re.fullmatch(r"[^aeiou]*[aeiou][b-df-hj-np-tvz]", v):
+        return verb + v[-1] + "ed"  # "step" -> "stepped", "ban" -> "banned"
     return verb + "ed"
 
 

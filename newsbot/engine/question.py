@@ -17,7 +17,7 @@ from typing import Literal
 
 from newsbot.engine.claim import affirm, claim_statements, verb_index
 from newsbot.engine.framing import unframe
-from newsbot.text import is_stopword, term, tokens
+from newsbot.text import is_stopword, term, term_at, tokens
 
 Kind = Literal["yesno", "value", "open"]
 AnswerType = Literal["person", "place", "date", "money", "number", "entity"]
@@ -131,7 +131,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
             continue
         if is_stopword(tok.text) or low in _NON_CONTENT or term(low) in _NON_CONTENT_TERMS:  # "happened"
             continue
-        t = term(tok.text)
+        t = term_at(toks, i)  # "step down" is "resign"
         if not t:
             continue
         content.add(t)

@@ -33,7 +33,7 @@ from newsbot.engine.subject import (
     subject_matches,
 )
 from newsbot.models import Stance
-from newsbot.text import DENIALS, Token, is_negation, term, terms_of
+from newsbot.text import DENIALS, Token, is_negation, term, term_at, terms_of
 
 NEGATION_WINDOW = 4
 
@@ -108,8 +108,8 @@ def _copula_before(s: SentenceInfo, pred_at: int) -> int:
 def _predicate_index(question: Question, s: SentenceInfo) -> int | None:
     if question.predicate is None:
         return None
-    for i, tok in enumerate(s.tokens):
-        if term(tok.text) == question.predicate:
+    for i in range(len(s.tokens)):
+        if term_at(s.tokens, i) == question.predicate:
             return i
     return None
 
@@ -125,7 +125,7 @@ for _a, _b in (("accept", "reject"), ("accept", "decline"), ("approve", "reject"
 def _opposite_index(question: Question, s: SentenceInfo) -> int | None:
     """Where the sentence states the opposite of the claim's verb ("rejected" for "accept"), if it does."""
     opposites = _OPPOSITES.get(question.predicate or "", frozenset())
-    return next((i for i, tok in enumerate(s.tokens) if term(tok.text) in opposites), None)
+    return next((i for i in range(len(s.tokens)) if term_at(s.tokens, i) in opposites), None)
 
 
 def _polarity(question: Question, s: SentenceInfo, pred_at: int, *, opposite: bool = False) -> Stance:

@@ -19,7 +19,7 @@ from newsbot.engine.question import Question
 from newsbot.engine.subject import PASSIVE_AUX, reports_own_act
 from newsbot.engine.value_scope import token_index
 from newsbot.engine.values import Value
-from newsbot.text import is_stopword, term
+from newsbot.text import is_stopword, term, term_at
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _APPOSITION = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,2}")
@@ -37,8 +37,8 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     """
     if not values:
         return None
-    anchors = [i for i, t in enumerate(s.tokens) if term(t.text) in question.content]
-    focus = [i for i in anchors if term(s.tokens[i].text) == question.focus]
+    anchors = [i for i in range(len(s.tokens)) if term_at(s.tokens, i) in question.content]
+    focus = [i for i in anchors if term_at(s.tokens, i) == question.focus]
     if question.answer_type == "date":
         values = [v for v in values if v.key[1] is not None]  # "on April 29" of which year? not an answer alone
     if question.answer_type in ("date", "money", "number"):

@@ -30,5 +30,6 @@ BASE_VERBS = frozenset(
     support surrender survive suspend take talk target tell test testify threaten throw tie top trade
     train travel treat try turn understand unveil urge use veto visit vote wait walk want warn welcome
     win withdraw work write ignore explode resume ground hack bomb shell raid detain convict acquit jail rescue
-    evacuate flood burn crash damage smuggle bribe leak lift carry cause""".split()
+    evacuate flood burn crash damage smuggle bribe leak lift carry cause step quit hospitalise hospitalize breach
+    steal expose notify reopen strike""".split()
 )
