@@ -9,7 +9,7 @@ from __future__ import annotations
 from newsbot.engine import compose
 from newsbot.engine.attribution import analyze_article
 from newsbot.models import Stance, Verdict
-from tests.engine_helpers import article, evidence
+from tests.engine_helpers import article, ask_texts, evidence
 
 REPORT = ("Acme Corp plans to cut about 500 jobs at its Dayton plant by June, two people familiar with the matter "
           "told Northwire on Monday.\nThe cuts would hit the battery division, which lost $120 million last year, "
@@ -217,3 +217,41 @@ def test_a_role_question_takes_the_body_from_the_storys_lead() -> None:
     answer = compose("Who is the governor of the Bank of Merovia?",
                      evidence(article(story, title="Central bank raises rates")))
     assert [s.answer for s in answer.sides] == ["Lina Marx"]
+
+
+def test_a_description_between_a_name_and_its_verb_does_not_take_the_speech() -> None:
+    voss = ask_texts("What did Dmitri Voss tell TechCrunch?", "Dmitri Voss, a researcher at threat intelligence firm "
+                     "Hollowpoint, told TechCrunch that the sample included card numbers.")
+    assert voss.sides[0].speaker == "Dmitri Voss (researcher at threat intelligence firm Hollowpoint)"
+    app = ask_texts("Did hackers access the data?", "Pulsetrack, the fitness-tracking app owned by Kestrel Health, "
+                    "said on Thursday that hackers had accessed the data.")
+    assert app.sides[0].speaker == "Pulsetrack" and "Pulsetrack says hackers accessed the data" in app.summary
+
+
+def test_a_company_named_before_its_spokesperson_is_the_source_asked_about() -> None:
+    answer = ask_texts("Did Pulsetrack deny that card data was exposed?",
+                       "A Pulsetrack spokesperson, Emily Hart, denied that any card data had been exposed.")
+    assert answer.verdict is Verdict.SUPPORTED
+    assert "Emily Hart (Pulsetrack spokesperson) says card data was not exposed" in answer.summary
+
+
+def test_a_name_particle_stays_with_the_name_and_an_audience_keeps_its_nouns() -> None:
+    groot = ask_texts("Did de Groot say two people were in serious condition?",
+                      "“Two of them remain in serious condition,” de Groot told Reuters.")
+    assert groot.sides[0].speaker == "de Groot"
+    council = ask_texts("Did Bakkali warn the council?",
+                        "“This is not the first warning,” Bakkali told the municipal council on Tuesday evening.")
+    assert council.sides[0].audience == "the municipal council"
+
+
+def test_bodies_and_people_described_by_their_job_speak_as_written() -> None:
+    union = ask_texts("Did most members back the offer?",
+                      "The union said on Friday that 68% of members who took part in the ballot backed the offer.")
+    assert union.sides[0].speaker == "the union" and "The union says most members backed the offer" in union.summary
+    director = ask_texts("Did the director take responsibility?", "The director said she took full responsibility.")
+    assert "The director says she took responsibility" in director.summary
+    leaders = ask_texts("Did Unison accept the deal?", "Unison rejected the deal on Monday, its leaders said.")
+    assert "Its leaders say Unison did not accept the deal" in leaders.summary
+    board = ask_texts("Did the Dutch Safety Board find the valve faulty?",
+                      "The Dutch Safety Board said its inspectors found the valve faulty.")
+    assert board.sides[0].speaker == "Dutch Safety Board"

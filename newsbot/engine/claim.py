@@ -53,6 +53,7 @@ _ROLES = frozenset(
 )
 
 
+_QUANTIFIERS = frozenset("most many some all few several both any no each every".split())
 _DEGREE = frozenset("too very so still already really more less quite".split())
 _MODAL_AUX = frozenset("should must may might shall can could will would".split())
 _BE_HAVE = frozenset("is are was were has have had been".split())
@@ -80,8 +81,8 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
                 return i
     for i, w in enumerate(rest):
         low = w.lower().strip(",.")
-        if not w[:1].islower() or low in _DETERMINERS:
-            continue
+        if not w[:1].islower() or low in _DETERMINERS or low in _QUANTIFIERS:
+            continue  # "Did most members back …": "most" opens the subject
         if low in ("and", "or", "of", "for") and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue  # "Lukashenko and Zelensky speak", "the Bank of Merovia raise": one subject
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
@@ -174,6 +175,10 @@ def negate(statement: str) -> str:
     if at == 0:  # "they stopped": a pronoun is the subject
         at = verb_index(words[1:], "")
         at = None if at is None else at + 1
+    be = next((i for i, w in enumerate(words) if i and w.lower() in _COPULAS), None)
+    if be is not None and (not at or be < at or _base(words[at].lower()) is None
+                           and words[at].lower() not in _HAVE and words[at].lower() not in _MODALS):  # "card data was exposed" -> "card data was not exposed"
+        return " ".join([*words[: be + 1], "not", *words[be + 1 :]])
     if at:
         verb = words[at].lower()
         if verb in _HAVE and not _participle_follows(words, at):  # "had witnesses": had is the verb itself
@@ -187,6 +192,7 @@ def negate(statement: str) -> str:
 
 
 _HAVE = {"had": "did", "has": "does", "have": "do"}
+_COPULAS = frozenset("is are was were".split())
 _NOBODY = {"anyone": "no one", "anybody": "nobody", "anything": "nothing", "someone": "no one",
            "somebody": "nobody", "something": "nothing"}
 
@@ -234,6 +240,8 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
         subj, verb, tail = rest[:verb_at], rest[verb_at], rest[verb_at + 1 :]
         if not subj:
             return None, None
+        if aux == "did" and subj[0].lower() == "any":  # "Did any workers die?" -> "some workers died" / "no …"
+            return " ".join(["some", *subj[1:], _past(verb), *tail]), " ".join(["no", *subj[1:], _past(verb), *tail])
         if aux == "did":
             aff = " ".join([*subj, _past(verb), *tail])
             neg = " ".join([*subj, "did not", verb, *tail])

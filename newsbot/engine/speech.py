@@ -29,6 +29,7 @@ _NOT_NAMES = frozenset(
     who where which first let’s let's please you i’m i'm it’s it's yes no so then""".split()
 )
 _PASSIVE = frozenset("be been being is was were are".split())
+_PARTICLES = frozenset("de van von der den ter du da di del dos das".split())
 _NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
 _ROLE_WORDS = frozenset(
     """spokesperson spokesman spokeswoman secretary minister president adviser advisor aide official
@@ -65,11 +66,16 @@ _ANONYMOUS_RE = re.compile(
     r"(?:(?:the|its|their|his|her|[A-Z][\w-]*['’]s|the country['’]s|the [a-z]+['’]s)\s+)?"
     r"(?:(?:senior|former|current|other|local|federal|state|regional|[a-z]+ian|western|government|company|"
     r"industry|administration|interior|foreign|defen[cs]e|health|finance|justice|emergency|city|agency|"
-    r"ministry|police|military|army|white house|kremlin)\s+)*"
-    r"(?:people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
+    r"ministry|police|military|army|white house|kremlin|safety|labou?r|trade|transport|aviation|environment(?:al)?|"
+    r"education|energy|security|national|financial|competition|data|fire|chief|dutch|french|british|irish|"
+    r"scottish|welsh|spanish|polish|turkish|chinese|japanese|danish|swedish)\s+)*"
+    r"(?P<head>people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
     r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
     r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?|"
-    r"lawyers?|attorneys?)"
+    r"lawyers?|attorneys?|unions?|leaders?|leadership|authority|inspectorate|regulators?|watchdog|university|"
+    r"museum|hospital|airline|club|firm|group|organi[sz]ers|director|manager|management|operator|charity|"
+    r"school|service|investigators|inspectors|researchers|scientists|experts|witnesses|residents|doctors|"
+    r"officers|chair(?:man|woman)?|federation|association|institute)"
     r"(?!['’]s)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
     r"[^,;:]*)?",
@@ -119,6 +125,8 @@ def name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
         first = i
         while first <= j and toks[first].text.lower() in _NOT_NAMES:
             first += 1
+        if first == i and i and toks[i - 1].text in _PARTICLES and text[toks[i - 1].end : toks[i].start] == " ":
+            first -= 1  # "de Groot", "van Dijk": the particle is part of the name
         if first <= j:
             runs.append((text[toks[first].start : toks[j].end], toks[first].start, toks[j].end))
         i = j + 1
@@ -165,6 +173,8 @@ def _anonymous(text: str, start: int, verb: Token) -> str | None:
             return None
         if re.search(r"[A-Z]", clause[m.end() :]):
             return None  # another name takes the second verb
+    if m.group("head")[:1].isupper() and m.start("head") > 0:
+        return None  # "the Federal Aviation Authority", "the Dutch Safety Board": named, not described
     found = m.group(0)
     return found if re.match(r"\S+['’]s\b", found) else found[:1].lower() + found[1:]  # "Analysts at …" opening a sentence
 
@@ -204,6 +214,12 @@ def direct_attribution(
             name = strip_possessive(after[0][0])
             return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         name, nstart, _ = before[-1]
+        described = _apposed_to(text, names, before[-1], tok)
+        if described is not None:  # "Dmitri Voss, a researcher at … firm Hollowpoint, told": Voss speaks
+            (name, nstart, _), role = described
+            return Attribution(strip_possessive(name), name_key(name), role=role,
+                               audience=_audience(text, tok, end) or occasion(text, start, end),
+                               when=_when(text, start, end, tok))
         name = strip_possessive(name)
         agent = _FOR_RE.search(text, start, nstart)
         if agent is not None and agent.end() == nstart:  # "A spokesperson for Prime Minister Grace Mensah said"
@@ -217,6 +233,23 @@ def direct_attribution(
     return None
 
 
+def _apposed_to(text: str, names: tuple[tuple[str, int, int], ...], name: tuple[str, int, int],
+                verb: Token) -> tuple[tuple[str, int, int], str | None] | None:
+    """The name a description stands beside, when ``name`` only ends that description: in "Pulsetrack, the
+    fitness-tracking app owned by Kestrel Health, said" Pulsetrack speaks, not Kestrel Health. With the
+    description as the role when it names one ("a researcher at … Hollowpoint")."""
+    if not re.fullmatch(r",\s*", text[name[2] : verb.start]):
+        return None
+    head = next((n for n in reversed(names) if n[2] < name[1]), None)
+    if head is None or not acts(head):
+        return None
+    m = re.fullmatch(r",\s+(?:(?:an?|the)\s+)?([a-z][^,;:“”\"]*)", text[head[2] : name[2]])
+    if m is None:
+        return None
+    role = m.group(1).strip()
+    return head, role if any(w in _ROLE_WORDS for w in role.lower().split()) else None
+
+
 def _role(text: str, start: int, name_start: int) -> str | None:
     head = text[start:name_start]
     m = _POSSESSIVE_ROLE_RE.search(head)
@@ -224,6 +257,10 @@ def _role(text: str, start: int, name_start: int) -> str | None:
         return m.group(1).strip()
     tail: list[str] = []
     for w in reversed(head.split()[-3:]):  # "… at Dayton,” spokesman Mark Ruiz": only the words next to the name
+        if w[:1].isupper() and w.isalpha() and w not in ("A", "An", "The") and tail \
+                and tail[0].strip(",") in _ROLE_WORDS:
+            tail.insert(0, w)  # "A Pulsetrack spokesperson, Emily Hart": whose spokesperson she is
+            break
         if not w.islower() or not w[-1].isalpha() and tail:
             break
         tail.insert(0, w)
@@ -234,11 +271,18 @@ def _role(text: str, start: int, name_start: int) -> str | None:
 
 def _audience(text: str, verb: Token, end: int) -> str | None:
     if verb.text.lower() in ("told", "tells"):
+        body = _BODY_AUDIENCE_RE.match(text[verb.end : end])  # "told the municipal council on Tuesday"
+        if body is not None:
+            return body.group(1)
         m = re.match(r"\s+((?:the\s+)?[\w’'.\-]+(?:\s+[A-Z][\w’'.\-]*)*)", text[verb.end : end])
         if m and m.group(1).lower() not in ("him", "her", "them", "me", "us", "that"):
             who = m.group(1)
             return who if re.search(r"\b(?:[A-Z]\.)+$", who) else who.rstrip(".")  # "the Gazette." but "the U.S."
     return None
+
+
+_BODY_AUDIENCE_RE = re.compile(r"\s+(the\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?=\s+(?:on|in|at|that|about|after|before|"
+                               r"when|during|last|this|yesterday|earlier)\b|\s*[,.;:!?]|\s*$)")
 
 
 def _when(text: str, start: int, end: int, verb: Token) -> str | None:

@@ -31,5 +31,6 @@ BASE_VERBS = frozenset(
     train travel treat try turn understand unveil urge use veto visit vote wait walk want warn welcome
     win withdraw work write ignore explode resume ground hack bomb shell raid detain convict acquit jail rescue
     evacuate flood burn crash damage smuggle bribe leak lift carry cause step quit hospitalise hospitalize breach
-    steal expose notify reopen strike""".split()
+    steal expose notify reopen strike access disclose contain collect compensate dock estimate exceed refund recall
+    storm overturn appeal award fund cite breach encrypt""".split()
 )

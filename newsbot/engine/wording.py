@@ -137,7 +137,10 @@ _PLURAL = re.compile(r"^(?:two|three|four|five|six|several|some|many|multiple|\d
 
 
 def _plural(name: str) -> bool:
-    return bool(_PLURAL.search(name))
+    """"two people …", "local officials", and a described source whose last word is a plural ("its leaders")."""
+    last = name.split()[-1].lower() if name.split() else ""
+    described_plural = name[:1].islower() and last.endswith("s") and not last.endswith(("ss", "us", "news", "series"))
+    return bool(_PLURAL.search(name)) or described_plural
 
 
 def statement_of(s: Side) -> str:
@@ -157,7 +160,8 @@ def _own_account(q: Question, claim: str | None, found: list[Found]) -> str | No
     speaker = found[0].sentence.attribution.speaker or ""
     if key and key.startswith(UNNAMED) and q.subject is None and q.subject_terms \
             and q.subject_terms <= {term(w) for w in speaker.split()}:
-        pronoun: str | None = "they" if _plural(speaker) else "it"  # "The interior ministry says it rejected …"
+        pronoun: str | None = _pronoun_for(found[0].analysis, key) or ("they" if _plural(speaker) else "it")
+        # "The interior ministry says it rejected …", "The director said she took …": she
     elif is_subject(q, found[0].analysis.name_terms, key):
         pronoun = _pronoun_for(found[0].analysis, key)
     else:
