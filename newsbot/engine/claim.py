@@ -177,7 +177,8 @@ def negate(statement: str) -> str:
         at = None if at is None else at + 1
     be = next((i for i, w in enumerate(words) if i and w.lower() in _COPULAS), None)
     if be is not None and (not at or be < at or _base(words[at].lower()) is None
-                           and words[at].lower() not in _HAVE and words[at].lower() not in _MODALS):  # "card data was exposed" -> "card data was not exposed"
+                           and words[at].lower() not in _HAVE and words[at].lower() not in _MODALS):
+        # "card data was exposed" -> "card data was not exposed" ("data" read as a verb is no verb)
         return " ".join([*words[: be + 1], "not", *words[be + 1 :]])
     if at:
         verb = words[at].lower()

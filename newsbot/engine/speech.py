@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsbot.engine.described import DESCRIBED_RE, SPEAKING_FOR_RE, UNNAMED, described_source
 from newsbot.text import MONTHS, WEEKDAYS, Token, term
 
 SPEECH_VERBS = frozenset(
@@ -59,32 +60,6 @@ _POSSESSIVE_ROLE_RE = re.compile(
 _HONORIFICS = frozenset("dr mr mrs ms prof gen sen rep gov lt col capt sgt st rev".split())
 _CALENDAR = MONTHS | frozenset(WEEKDAYS)
 _COMPANY_SUFFIXES = frozenset("inc ltd llc corp co plc gmbh ag sa corporation".split())
-#: A source described, not named: "two people familiar with the matter", "the country's interior ministry",
-#: "local officials in Velmar", "police".
-_ANONYMOUS_RE = re.compile(
-    r"(?:(?:one|two|three|four|five|six|several|some|many|multiple|\d+|an?)\s+(?:of\s+the\s+)?)?"
-    r"(?:(?:the|its|their|his|her|[A-Z][\w-]*['’]s|the country['’]s|the [a-z]+['’]s)\s+)?"
-    r"(?:(?:senior|former|current|other|local|federal|state|regional|[a-z]+ian|western|government|company|"
-    r"industry|administration|interior|foreign|defen[cs]e|health|finance|justice|emergency|city|agency|"
-    r"ministry|police|military|army|white house|kremlin|safety|labou?r|trade|transport|aviation|environment(?:al)?|"
-    r"education|energy|security|national|financial|competition|data|fire|chief|dutch|french|british|irish|"
-    r"scottish|welsh|spanish|polish|turkish|chinese|japanese|danish|swedish)\s+)*"
-    r"(?P<head>people|person|sources?|officials?|diplomats?|insiders?|executives?|employees?|aides?|analysts?|"
-    r"ministry|government|police|authorities|agency|military|army|prosecutors?|company|office|department|"
-    r"spokes(?:person|man|woman)|representatives?|commission|council|committee|court|board|campaign|observers?|"
-    r"lawyers?|attorneys?|unions?|leaders?|leadership|authority|inspectorate|regulators?|watchdog|university|"
-    r"museum|hospital|airline|club|firm|group|organi[sz]ers|director|manager|management|operator|charity|"
-    r"school|service|investigators|inspectors|researchers|scientists|experts|witnesses|residents|doctors|"
-    r"officers|chair(?:man|woman)?|federation|association|institute)"
-    r"(?!['’]s)"
-    r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
-    r"[^,;:]*)?",
-    re.IGNORECASE,
-)
-#: Someone speaking for a named person: the speaker is "a spokesperson for Grace Mensah", under her key.
-_FOR_RE = re.compile(r"\b(?:an?|the) (?:spokesperson|spokesman|spokeswoman|representative|aide|adviser|advisor) "
-                     r"(?:for|to|of) ", re.IGNORECASE)
-UNNAMED = "unnamed:"  # key prefix of a described source ("unnamed:the interior ministry")
 _WHEN_REACH = 25  # characters between a time and the speech verb it dates ("Acme Corp on Tuesday denied")
 
 
@@ -162,23 +137,6 @@ def _described(speaker: str, audience: str | None = None, when: str | None = Non
     return Attribution(speaker, UNNAMED + speaker.lower(), audience=audience, when=when)
 
 
-def _anonymous(text: str, start: int, verb: Token) -> str | None:
-    """"two people familiar with the matter told …", "one of the people said", "the interior ministry said":
-    sources described, not named, as written (a sentence-opening "The" in lower case)."""
-    clause = re.split(r"[,;:]", text[start : verb.start])[-1].strip()
-    m = _ANONYMOUS_RE.fullmatch(clause)
-    if m is None:  # "The interior ministry rejected the claim and said …": the subject of both verbs
-        m = _ANONYMOUS_RE.match(clause)
-        if m is None or not clause.endswith(" and") or m.group(0).lower().endswith((" and", " who")):
-            return None
-        if re.search(r"[A-Z]", clause[m.end() :]):
-            return None  # another name takes the second verb
-    if m.group("head")[:1].isupper() and m.start("head") > 0:
-        return None  # "the Federal Aviation Authority", "the Dutch Safety Board": named, not described
-    found = m.group(0)
-    return found if re.match(r"\S+['’]s\b", found) else found[:1].lower() + found[1:]  # "Analysts at …" opening a sentence
-
-
 def direct_attribution(
     text: str, start: int, end: int, outside: list[Token], names: tuple[tuple[str, int, int], ...],
     last_named: Attribution | None,
@@ -187,7 +145,7 @@ def direct_attribution(
     for k, tok in enumerate(outside):
         low = tok.text.lower()
         if low == "according" and k + 1 < len(outside) and outside[k + 1].text.lower() == "to":
-            described = _ANONYMOUS_RE.match(text, outside[k + 1].end + 1, end)  # "according to the health department"
+            described = DESCRIBED_RE.match(text, outside[k + 1].end + 1, end)  # "according to the health department"
             if described is not None and not described.group(0)[:1].isupper():
                 return _described(described.group(0).rstrip("."), when=_when(text, start, end, tok))
             after = [n for n in names if n[1] >= outside[k + 1].end]
@@ -198,7 +156,7 @@ def direct_attribution(
             continue
         if tok.text[:1].isupper() and tok.start > start:
             continue  # "the United States" names a country; it does not report speech
-        unnamed = _anonymous(text, start, tok)
+        unnamed = described_source(text, start, tok.start)
         if unnamed is not None:
             return _described(unnamed, audience=_audience(text, tok, end), when=_when(text, start, end, tok))
         before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and acts(n)]
@@ -221,7 +179,7 @@ def direct_attribution(
                                audience=_audience(text, tok, end) or occasion(text, start, end),
                                when=_when(text, start, end, tok))
         name = strip_possessive(name)
-        agent = _FOR_RE.search(text, start, nstart)
+        agent = SPEAKING_FOR_RE.search(text, start, nstart)
         if agent is not None and agent.end() == nstart:  # "A spokesperson for Prime Minister Grace Mensah said"
             speaker = (agent.group(0)[:1].lower() + agent.group(0)[1:]) + name
             return Attribution(speaker, name_key(name), audience=_audience(text, tok, end),
