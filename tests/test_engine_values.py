@@ -239,3 +239,22 @@ def test_how_old_takes_an_age_and_how_long_a_length_of_time() -> None:
     assert side_values(ask_texts("How long is Costa's contract?", fee + "\n" + age)) == {"five-year"}  # not the age
     study = "The study followed 4,000 adults in Ohio for three years."
     assert side_values(ask_texts("How long did the study follow the adults?", study)) == {"three years"}
+
+
+def test_a_weekday_in_a_clause_about_what_is_to_come_is_the_next_one() -> None:
+    # the helper's articles are published 2024-05-01, a Wednesday
+    answer = ask_texts("When will staff return to work?", "Staff will return to work on Monday.")
+    assert side_values(answer) == {"on Monday (May 6, 2024)"}
+    past = ask_texts("When did the strike end?", "The strike ended on Monday, the union said.")
+    assert side_values(past) == {"on Monday (April 29, 2024)"}
+
+
+def test_a_date_is_taken_for_the_act_asked_about_not_for_the_statement() -> None:
+    text = "The company said on Wednesday that the plant would reopen on Friday."
+    assert side_values(ask_texts("When will the plant reopen?", text)) == {"on Friday (May 3, 2024)"}
+
+
+def test_how_long_takes_the_length_of_the_act_asked_about() -> None:
+    text = ("Staff will return to work after members voted to accept a 7% pay rise over two years, ending a strike "
+            "that lasted five weeks.")
+    assert side_values(ask_texts("How long did the strike last?", text)) == {"five weeks"}

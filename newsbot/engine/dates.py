@@ -3,7 +3,8 @@
 "May 15, 2012", "15 May 2012", "May 2012", "2012-05-15"; a date given relative to
 another keeps the relation ("just days after Russia’s February 2022 invasion"). With
 the story's date known, a weekday is the last such day on or before it ("on Sunday
-(January 5, 2025)"), and a month without a year takes the story's year ("to October
+(January 5, 2025)"), or the next one after it in a clause about what is to come ("will
+reopen on Friday"), and a month without a year takes the story's year ("to October
 (2025)"), or the year before for a past event in a month still to come.
 """
 # Word lists are written as one "a b c".split() string, which reads best; keep them so.
@@ -92,11 +93,24 @@ def _weekdays(s: SentenceInfo, pub: date) -> list[Found]:
     story's date ("last Wednesday": before it). Shown with the date it resolves to."""
     out = []
     for m in _WEEKDAY_RE.finditer(s.text):
-        back = (pub.weekday() - WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0)
-        day = pub - timedelta(days=back)
+        if _ahead(s.text[: m.start()]):  # "will return to work on Monday": the next Monday after the story
+            day = pub + timedelta(days=(WEEKDAYS.index(m["day"].lower()) - pub.weekday()) % 7 or 7)
+        else:
+            day = pub - timedelta(days=(pub.weekday() - WEEKDAYS.index(m["day"].lower())) % 7 or (7 if m["last"] else 0))
         text = f"{m.group(0)} ({day:%B} {day.day}, {day.year})"
         out.append((text, s.start + m.start(), s.start + m.end(), ("date", day.year, day.month, day.day)))
     return out
+
+
+_CLAUSE_START = re.compile(r".*(?:[,;:“”\"]|\bthat\b|\b(?:said|says|told|announced)\b)", re.DOTALL)
+_AHEAD = re.compile(r"\b(?:will|would|shall|next|scheduled|expected|due|plans?|planned|set to|going to)\b|['’]ll\b",
+                    re.IGNORECASE)
+
+
+def _ahead(before: str) -> bool:
+    """The clause a weekday stands in (from its last comma, "that" or speech verb) speaks of what is to come."""
+    m = _CLAUSE_START.match(before)
+    return bool(_AHEAD.search(before[m.end() :] if m else before))
 
 
 _RELATIVE_BEFORE = re.compile(

@@ -172,7 +172,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         numbers=frozenset(numbers),
         content=frozenset(content),
         predicate=predicate,
-        focus=focus,
+        focus=_act_focus(toks, entities, numbers) or focus
+        if kind == "value" and (answer_type == "date" or text.lower().startswith("how long")) else focus,
         name_heads=name_heads,
         objects=frozenset(after_verb & name_heads) if kind == "yesno" else frozenset(),
         counted=term(words[2]) if answer_type == "number" and [w.lower() for w in words[:2]] == ["how", "many"]
@@ -187,6 +188,17 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         negative=negative,
         weights=weights,
     )
+
+
+def _act_focus(toks: list, entities: set[str], numbers: set[str]) -> str | None:
+    """"When will the plant reopen?", "How long did the strike last?": what a date or a length of time is
+    asked of is the act, which ends the question."""
+    for tok in reversed(toks):
+        t = term(tok.text)
+        if t and t not in entities and t not in numbers and not is_stopword(tok.text) \
+                and tok.text.lower() not in _NON_CONTENT and tok.text.lower() not in _WH | _AUX:
+            return t
+    return None
 
 
 def _uncontract(text: str) -> str:
