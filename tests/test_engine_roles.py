@@ -59,3 +59,10 @@ def test_only_is_questions_naming_a_person_and_a_role_read_as_identity() -> None
     assert not identity_question("Is Mark Ruiz a spokesman for Acme?").sole
     assert identity_question("Is Lukashenko a murderer?") is None  # no role
     assert identity_question("Did Eismont deny the apology?") is None
+
+
+def test_a_principal_is_a_role_whose_body_the_lead_names() -> None:
+    story = ("Staff at the University of Edinburgh will return to work on Monday.\n"
+             "Principal Sir Duncan Rhodes said the improved offer would be paid for by delaying a new library.")
+    answer = ask_texts("Who is the principal of the University of Edinburgh?", story)
+    assert side_values(answer) == {"Sir Duncan Rhodes"}

@@ -239,8 +239,9 @@ def test_a_name_particle_stays_with_the_name_and_an_audience_keeps_its_nouns() -
     groot = ask_texts("Did de Groot say two people were in serious condition?",
                       "“Two of them remain in serious condition,” de Groot told Reuters.")
     assert groot.sides[0].speaker == "de Groot"
-    council = ask_texts("Did Bakkali warn the council?",
-                        "“This is not the first warning,” Bakkali told the municipal council on Tuesday evening.")
+    council = ask_texts("Has the plant been cited for safety violations?", "Ahmed Bakkali said the plant had been "
+                        "cited for safety violations twice. “This is not the first warning,” Bakkali told the "
+                        "municipal council on Tuesday evening.")
     assert council.sides[0].audience == "the municipal council"
 
 

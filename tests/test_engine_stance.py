@@ -200,3 +200,23 @@ def test_a_passive_with_by_answers_the_active_question_and_a_negation_stops_at_b
     assert ask_texts("Was Osei dismissed by the prime minister?", text).verdict is Verdict.SUPPORTED
     assert ask_texts("Did Osei dismiss the prime minister?", text).verdict is not Verdict.SUPPORTED
     assert ask_texts("Did Osei resign?", text).verdict is Verdict.REFUTED
+
+
+_STRIKE = ("Striking staff will return to work after members voted to accept a 7% pay rise. "
+           "The university had initially offered 3.5%. "
+           "Rhodes said the improved offer would be paid for by delaying a new library. He said the university would "
+           "not dock the pay of staff who had taken part in the strike.\n"
+           "About 4,000 students had signed a petition calling for tuition refunds. The university has said it will "
+           "not offer refunds but will reschedule missed exams.")
+
+
+def test_a_sentence_that_shares_the_verb_but_not_what_follows_it_takes_no_side() -> None:
+    refunds = ask_texts("Will the university offer refunds?", _STRIKE)
+    assert refunds.verdict is Verdict.REFUTED and len(refunds.sides) == 1
+    assert "The university says it will not offer refunds" in refunds.summary
+
+
+def test_have_something_done_asks_about_the_doing() -> None:
+    docked = ask_texts("Will striking staff have their pay docked?", _STRIKE)
+    assert docked.verdict is Verdict.REFUTED and len(docked.sides) == 1  # no side from "pay rise", "paid for"
+    assert "striking staff will not have their pay docked" in docked.summary

@@ -67,6 +67,9 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
     if aux.lower() in _MODAL_AUX:  # "Should consumers be cautious": the verb is the first base form after one word
         at = next((i for i, w in enumerate(rest[1:], 1) if w.lower() in ("be", "have") or w.lower() in BASE_VERBS
                    and not (i + 1 < len(rest) and rest[i + 1].lower() in BASE_VERBS)), None)  # "the rate rise hurt"
+        if at is not None and rest[at].lower() == "have":  # "Will staff have their pay docked": the docking
+            return next((i for i, w in enumerate(rest[at + 1 : at + 5], at + 1)
+                         if w[:1].islower() and (w.lower().endswith(("ed", "en")) or w.lower() in _PARTICIPLES)), at)
         if at is not None:
             return at
     if aux.lower() in _BE and len(rest) > 1 and rest[0][:1].islower() and rest[0].lower() not in _DETERMINERS \
@@ -252,6 +255,8 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
         return aff, neg
     if aux in ("is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "must",
                "may", "might", "shall") and verb_at:
+        if aux in _MODAL_AUX:  # "Will staff have their pay docked": the subject ends before "have"
+            verb_at = next((i for i in range(1, verb_at) if rest[i].lower() in ("have", "be")), verb_at)
         subj, tail = rest[:verb_at], rest[verb_at:]
         if len(subj) == 1 and subj[0].lower() in _NOBODY:  # "Was anyone injured?" -> "no one was injured"
             return " ".join([*subj, aux, *tail]), " ".join([_NOBODY[subj[0].lower()], aux, *tail])

@@ -41,6 +41,7 @@ def described_source(text: str, start: int, verb_start: int) -> str | None:
     """"two people familiar with the matter told …", "one of the people said", "the interior ministry said":
     sources described, not named, as written (a sentence-opening "The" in lower case)."""
     clause = re.split(r"[,;:]", text[start:verb_start])[-1].strip()
+    clause = re.sub(r"\s+(?:has|have|had)$", "", clause)  # "The university has said …"
     m = DESCRIBED_RE.fullmatch(clause)
     if m is None:  # "The interior ministry rejected the claim and said …": the subject of both verbs
         m = DESCRIBED_RE.match(clause)

@@ -58,6 +58,7 @@ class Question:
     name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
     subject: str | None = None  # yes/no: the first proper name (who did it)
     objects: frozenset[str] = frozenset()  # yes/no: heads of the names after the verb ("apologize to Putin")
+    tail: frozenset[str] = frozenset()  # yes/no: the other content words after the verb ("offer refunds")
     counted: str | None = None  # "How many people …": what is counted ("peopl"); a source may say "workers"
     subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
     negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
@@ -125,6 +126,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     subject_terms: set[str] = set()
     focus: str | None = None
     after_verb: set[str] = set()  # yes/no: names the claim puts after its verb ("apologize to Putin")
+    tail: set[str] = set()  # yes/no: other words after the verb ("refunds")
     for i, tok in enumerate(toks):
         low = tok.text.lower()
         if i == 0 and (low in _AUX or low in _WH):
@@ -150,6 +152,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
                 # "Were missiles launched from Belarus?": Belarus is where from, not who)
         else:
             weights.setdefault(t, 1.0)
+            if predicate is not None and kind == "yesno":
+                tail.add(t)  # "offer refunds": what the claim says after its verb
             if predicate is None and kind == "yesno" and tok.start >= verb_start and not verbless:
                 predicate = t
             counted = answer_type == "number" and i == 2 and first == "how"  # "How many people were injured?"
@@ -176,6 +180,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         if kind == "value" and (answer_type == "date" or text.lower().startswith("how long")) else focus,
         name_heads=name_heads,
         objects=frozenset(after_verb & name_heads) if kind == "yesno" else frozenset(),
+        tail=frozenset(tail),
         counted=term(words[2]) if answer_type == "number" and [w.lower() for w in words[:2]] == ["how", "many"]
         and len(words) > 2 else None,
         subject=subject,

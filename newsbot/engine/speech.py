@@ -36,7 +36,8 @@ _ROLE_WORDS = frozenset(
     """spokesperson spokesman spokeswoman secretary minister president adviser advisor aide official
     chief head director ambassador analyst expert leader prosecutor governor mayor chancellor general
     commander representative senator lawmaker deputy ceo founder lawyer attorney counsel judge author
-    researcher scientist professor economist agent""".split()
+    researcher scientist professor economist agent principal dean rector provost chairman chairwoman chair coach
+    manager captain commissioner editor executive officer treasurer superintendent curator""".split()
 )
 ROLE_TERMS = frozenset(term(w) for w in _ROLE_WORDS)  # as the engine's terms: "presid", "minist"
 _WHEN_RE = re.compile(

@@ -66,6 +66,8 @@ def judge_yesno(
     if opposite:  # "Unison rejected the deal" answers "Did Unison accept the deal?"
         window = window | {question.predicate or ""}
     named = question.name_heads - question.subject_terms <= window  # "at Kyiv": a claim about Kyiv needs Kyiv
+    named = named and len(question.tail - window) <= len(question.tail) // 3  # "offer refunds": an offer of a pay
+    # rise says nothing of refunds (one word in three may be put otherwise: "two people" as "two of them")
     first = question.text.lower().split()[:1]
     asks_be = bool(first) and first[0] in COPULAS  # "Is the refinery in …?"
     anchor = _copula_before(s, pred_at) if pred_at is not None and asks_be else pred_at

@@ -136,7 +136,9 @@ def _described_subject(question: Question, analysis: ArticleAnalysis, s: Sentenc
     around = s.terms | (prev.terms if prev and prev.paragraph == s.paragraph else frozenset()) \
         | {term(w) for w in title.split()}
     pronoun = next((t for t in reversed(window) if t.text.lower() in _THIRD_PERSON), None)
-    return head in around and not (pronoun is not None and reports_own_act(s, pronoun.start))
+    if pronoun is not None and reports_own_act(s, pronoun.start):  # "The university has said it will not …"
+        return head in {term(w) for w in (s.attribution.speaker or "").split()}
+    return head in around
 
 
 #: Words that may stand between a subject and its verb: auxiliaries, negations, adverbs, relative pronouns.
