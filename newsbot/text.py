@@ -29,7 +29,8 @@ STOPWORDS: frozenset[str] = frozenset(
     other another up down out off again further once s t de la le du del der von van da anyone anybody
     anything someone somebody something
     said says say told tell according reported report yes true false really actually ever
-    is it true that whether nothing something anything everything""".split()
+    is it true that whether nothing something anything everything
+    after before during since amid among between within via per""".split()
 )
 
 #: Words that negate the predicate they precede.
@@ -65,7 +66,7 @@ _IRREGULAR: dict[str, str] = {
     "thrown": "throw", "knew": "know", "known": "know", "hid": "hide", "hidden": "hide", "broke": "break",
     "broken": "break", "withdrew": "withdraw", "withdrawn": "withdraw", "sought": "seek", "stood": "stand",
     "understood": "understand", "became": "become", "drove": "drive", "driven": "drive", "froze": "freeze",
-    "quit": "resign", "quits": "resign", "sacked": "fire", "sack": "fire", "sacks": "fire", "sacking": "fire",
+    "shut": "close", "shuts": "close", "shutting": "close", "quit": "resign", "quits": "resign", "sacked": "fire", "sack": "fire", "sacks": "fire", "sacking": "fire",
     "frozen": "freeze", "swore": "swear", "sworn": "swear", "tore": "tear", "torn": "tear",
     "movie": "film", "movies": "film", "films": "film",
     "presidential": "president", "parliamentary": "parliament", "electoral": "election",

@@ -87,3 +87,8 @@ def test_stepping_down_and_quitting_are_resigning_and_sacking_is_firing() -> Non
 def test_a_two_word_verb_in_the_question_is_the_claim_and_is_worded_in_the_past_tense() -> None:
     answer = ask_texts("Did the museum director step down?", "The museum's director stepped down on Tuesday.")
     assert answer.verdict is Verdict.SUPPORTED and "the museum director stepped down" in answer.summary
+
+
+def test_shutting_is_closing() -> None:
+    text = "Environmental group Milieudefensie called for the plant to be shut until the inspection is complete."
+    assert ask_texts("Did Milieudefensie call for the plant to be closed?", text).verdict is Verdict.SUPPORTED

@@ -258,3 +258,17 @@ def test_how_long_takes_the_length_of_the_act_asked_about() -> None:
     text = ("Staff will return to work after members voted to accept a 7% pay rise over two years, ending a strike "
             "that lasted five weeks.")
     assert side_values(ask_texts("How long did the strike last?", text)) == {"five weeks"}
+
+
+def test_a_number_word_opening_a_sentence_is_a_count() -> None:
+    answer = ask_texts("How many people were arrested?", "Two people were arrested in Swansea on Monday, police said.")
+    assert side_values(answer) == {"Two people"}
+    quoted = ask_texts("How many people were taken to hospital?",
+                       "“Fourteen people were taken to hospital, and two of them remain in serious condition,” she said.")
+    assert side_values(quoted) == {"Fourteen people"}
+
+
+def test_a_preposition_in_the_question_is_not_a_word_the_source_must_state() -> None:
+    text = "An ammonia leak at a plant in the port of Rotterdam sent 14 workers to hospital on Tuesday, officials said."
+    answer = ask_texts("How many workers were hospitalised after the ammonia leak?", text)
+    assert side_values(answer) == {"14 workers"}

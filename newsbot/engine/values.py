@@ -32,12 +32,15 @@ _BOUND = (r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|a
           r"some|roughly|approximately|as (?:much|many) as|an estimated|estimated) )?")
 _BOUND_RE = re.compile(_BOUND + r"$", re.IGNORECASE)
 #: A count with its bound. Counts in words from two up ("one" is as often a pronoun: "Putin was the one …").
-_COUNT_RE = re.compile(
-    _BOUND + r"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred))\b", re.IGNORECASE)
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {  # noqa: SIM905
-    "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {  # noqa: SIM905
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100"}
+_WORDS_ALT = "|".join(w for w in _NUMBER_WORDS if w not in ("zero", "one"))
+_COUNT_RE = re.compile(  # a number word in lower case, or capitalised where it opens the sentence ("Fourteen people")
+    _BOUND + rf"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:{_WORDS_ALT})|(?-i:(?<=^)|(?<=^[“\"‘']))"
+    rf"(?-i:{'|'.join(w.capitalize() for w in _WORDS_ALT.split('|'))}))\b", re.IGNORECASE)
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
 _NOT_VALUES = frozenset(
@@ -102,7 +105,7 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
         end += nxt.end()
     elif counted and (unit := _UNIT_RE.match(s.text[end:])) and not any(is_stopword(w) for w in unit[0].split()):
         end += unit.end()  # "four dock workers" for "How many people were killed?": what the source counted
-    key = ("n", _NUMBER_WORDS.get(m["n"], m["n"].replace(",", "")))
+    key = ("n", _NUMBER_WORDS.get(m["n"].lower(), m["n"].replace(",", "")))
     return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
 
 
