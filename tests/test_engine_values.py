@@ -272,3 +272,24 @@ def test_a_preposition_in_the_question_is_not_a_word_the_source_must_state() -> 
     text = "An ammonia leak at a plant in the port of Rotterdam sent 14 workers to hospital on Tuesday, officials said."
     answer = ask_texts("How many workers were hospitalised after the ammonia leak?", text)
     assert side_values(answer) == {"14 workers"}
+
+
+def test_amounts_in_pounds_and_euros_and_a_share_asked_how_much() -> None:
+    reward = ask_texts("How much is the reward?", "A reward of 20,000 pounds has been offered by an insurer for information.")
+    assert side_values(reward) == {"20,000 pounds"}
+    shares = ask_texts("How much did Kestrel Health shares fall?", "Kestrel Health shares fell 6% in New York trading.")
+    assert side_values(shares) == {"6%"}
+
+
+def test_ages_are_not_how_many_and_men_are_people_counted() -> None:
+    text = "Two men, aged 34 and 41, were arrested in Swansea on Monday afternoon on suspicion of burglary, police said."
+    assert side_values(ask_texts("How many people were arrested?", text)) == {"Two men"}
+    assert ask_texts("How many soldiers were arrested?", text).verdict is Verdict.NOT_FOUND
+
+
+def test_who_did_someone_hire_is_answered_by_the_name_after_the_verb() -> None:
+    text = ("Pulsetrack has notified regulators in the United States and the European Union and hired the "
+            "cybersecurity firm Mandiant to investigate.")
+    assert side_values(ask_texts("Who did Pulsetrack hire to investigate?", text)) == {"Mandiant"}
+    accused = ask_texts("Who did Zelensky accuse?", "Zelensky said he confronted Lukashenko, accusing him of complicity.")
+    assert side_values(accused) == {"Lukashenko"}

@@ -191,6 +191,8 @@ def _value(q: Question, candidates: list[_Candidate]) -> Answer | None:
             continue  # "the final medal count" does not name the World Cup Final
         if not qualifiers_present(q, names):
             continue  # "women's singles" does not answer a question about men's singles
+        if q.counted == "peopl":  # "How many people …" ← "Two men were arrested": people counted by another word
+            names |= {q.counted}
         strict = coverage(q, names) >= VALUE_MIN_COVERAGE and states_all_qualifiers(q, c.sentence.terms, names)
         loose.append((c, coverage(q, names), strict))
     if not loose:

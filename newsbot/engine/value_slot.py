@@ -47,6 +47,10 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         return min(values, key=lambda v: _token_distance(s, v, focus or anchors) + _across(s, v, focus or anchors)) \
             if values else None
     verbs = [i for i in anchors if term(s.tokens[i].text) not in question.entities]
+    if question.answer_type == "person" and _ASKS_OBJECT.match(question.text):
+        after = [v for v in values if _object_of(s, v, focus or verbs)]
+        if after:  # "Who did Pulsetrack hire?" ← "… and hired the cybersecurity firm Mandiant": after the verb
+            return after[0]
     slotted = []
     from_where = question.text.lower().rstrip("?!. ").endswith(" from")
     for v in values:
@@ -76,6 +80,23 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     if len(slotted) > 1 and question.answer_type == "person" and focus:
         slotted = _subjects(s, slotted, focus)  # "Manziel wins Camp, O'Brien, Maxwell awards": who won is before
     return slotted[0] if len(slotted) == 1 else None
+
+
+_ASKS_OBJECT = re.compile(r"(?i)(?:who|whom)\s+(?:did|does|do|will|would|has|have|had|can|could)\s")
+
+
+def _object_of(s: SentenceInfo, v: Value, verbs: list[int]) -> bool:
+    """The value follows one of the verbs as its object: after at most four lower-case words ("hired the
+    cybersecurity firm Mandiant"), with no punctuation, "and" or "but" between."""
+    first = token_index(s, v.start)
+    for i in verbs:
+        between = s.tokens[i + 1 : first]
+        if first <= i or len(between) > 4:
+            continue
+        gap = s.text[s.tokens[i].end - s.start : v.start - s.start]
+        if all(t.text.islower() for t in between) and not re.search(r"[,;:.]|\b(?:and|but|or)\b", gap):
+            return True
+    return False
 
 
 def _speaker_as_subject(s: SentenceInfo, values: list[Value], verbs: list[int]) -> list[Value]:

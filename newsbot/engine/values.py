@@ -24,7 +24,8 @@ from newsbot.text import is_stopword, term
 
 _MONEY_RE = re.compile(
     r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
-    r"|\b\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|million)\s+(?:dollars|euros|pounds|yuan|rubles|USD|EUR)",
+    r"|\b\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand))?\s+"
+    r"(?:dollars|euros|pounds|yuan|yen|rubles|francs|USD|EUR|GBP)\b",
     re.IGNORECASE,
 )
 #: Words that bound an amount or a count ("at least 120", "as much as $500 million"): part of what was said.
@@ -32,6 +33,7 @@ _BOUND = (r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|a
           r"some|roughly|approximately|as (?:much|many) as|an estimated|estimated) )?")
 _BOUND_RE = re.compile(_BOUND + r"$", re.IGNORECASE)
 #: A count with its bound. Counts in words from two up ("one" is as often a pronoun: "Putin was the one …").
+_PERCENT_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?=\s*(?:%|per ?cent\b|percentage points?\b))", re.IGNORECASE)
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())} | {  # noqa: SIM905
@@ -71,8 +73,8 @@ def extract(question: Question, s: SentenceInfo, published: str | None = None) -
 
 def _typed(question: Question, s: SentenceInfo) -> list[Value]:
     kind = question.answer_type
-    if kind == "money":
-        return _money(s)
+    if kind == "money":  # "How much did the shares fall?" ← "fell 6%": a share when no amount is given
+        return _money(s) or [v for m in _PERCENT_RE.finditer(s.text) for v in _count(question, s, m)]
     if kind == "number":
         return [v for m in _COUNT_RE.finditer(s.text) if term(m["n"]) not in question.numbers
                 for v in _count(question, s, m)]
@@ -86,6 +88,8 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     end = m.end()
     asks = " ".join(question.text.lower().split()[:2])
     span = re.match(r"[- ](?:year|month|week|day|hour|minute)s?(?:-old)?\b", s.text[end:])
+    if asks != "how old" and re.search(r"\b(?:aged|ages)\s+(?:\d+\s+and\s+)?$", s.text[: m.start()]):
+        return []  # "Two men, aged 34 and 41, were arrested": ages, not how many
     if asks in ("how old", "how long"):  # an age or a length of time, nothing else
         age = span is not None and span.group(0).endswith("-old") or re.match(r",", s.text[end:]) \
             and s.text[max(0, m.start() - 2) : m.start()] == ", "  # "Costa, 23," / "a 23-year-old"
@@ -109,7 +113,7 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
 
 
-_UNIT_RE = re.compile(r"(?:\s+[a-z][\w-]*)?\s+[a-z][\w-]*s\b")
+_UNIT_RE = re.compile(r"(?:\s+[a-z][\w-]*)?\s+(?:[a-z][\w-]*s|(?:wo)?men|children|people)\b")
 
 
 def same(a: Value, b: Value) -> bool:
