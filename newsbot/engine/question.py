@@ -17,15 +17,12 @@ from typing import Literal
 
 from newsbot.engine.claim import affirm, claim_statements, verb_index
 from newsbot.engine.framing import unframe
+from newsbot.engine.question_text import AUX, WH, question_part, recase, uncontract
 from newsbot.text import is_stopword, term, term_at, tokens
 
 Kind = Literal["yesno", "value", "open"]
 AnswerType = Literal["person", "place", "date", "money", "number", "entity"]
 
-_AUX = frozenset(
-    "did does do is are was were has have had can could will would should may might must shall".split()
-)
-_WH = frozenset("who whom whose what which when where why how".split())
 _NEGATORS = frozenset("not never".split())
 #: Words that name the kind of answer rather than its content.
 _TYPE_WORDS: dict[str, AnswerType] = {
@@ -82,13 +79,13 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     """
     text = " ".join(question.strip().split())
     if proper_terms:
-        text = _recase(text, proper_terms)
-    plain = _uncontract(text)
-    framed = unframe(_question_part(plain).rstrip("?!. "))
+        text = recase(text, proper_terms)
+    plain = uncontract(text)
+    framed = unframe(question_part(plain).rstrip("?!. "))
     body = framed.body
     led_by_claim = body != plain.rstrip("?!. ").strip()
     stated, negated, spaced = body, False, body.split()
-    if led_by_claim or spaced[:1] and spaced[0].lower() in _AUX:
+    if led_by_claim or spaced[:1] and spaced[0].lower() in AUX:
         clause = next((i for i, w in enumerate(spaced) if w.lower() in ("that", "whether", "if")), len(spaced))
         kept = [w for w in spaced[:clause] if w.lower() not in _NEGATORS] + spaced[clause:]  # "Did he learn
         # that she did not …?" asks whether he learned it: the negation is the reported clause's own
@@ -97,9 +94,9 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     words = [t.text for t in toks]
     first = words[0].lower() if words else ""
     kind: Kind
-    if led_by_claim or first in _AUX:
+    if led_by_claim or first in AUX:
         kind = "yesno"
-    elif first in _WH:
+    elif first in WH:
         kind = "open"
     else:
         kind = "open"
@@ -129,7 +126,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
     tail: set[str] = set()  # yes/no: other words after the verb ("refunds")
     for i, tok in enumerate(toks):
         low = tok.text.lower()
-        if i == 0 and (low in _AUX or low in _WH):
+        if i == 0 and (low in AUX or low in WH):
             continue
         if is_stopword(tok.text) or low in _NON_CONTENT or term(low) in _NON_CONTENT_TERMS:  # "happened"
             continue
@@ -142,7 +139,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         if any(ch.isdigit() for ch in tok.text):
             numbers.add(t)
             weights[t] = 2.0
-        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in _WH | _AUX):
+        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in WH | AUX):
             entities.add(t)
             weights[t] = 2.0
             if predicate is not None and toks[i - 1].text.lower() not in ("by", "from", "in", "at", "near", "on"):
@@ -201,16 +198,9 @@ def _act_focus(toks: list, entities: set[str], numbers: set[str]) -> str | None:
     for tok in reversed(toks):
         t = term(tok.text)
         if t and t not in entities and t not in numbers and not is_stopword(tok.text) \
-                and tok.text.lower() not in _NON_CONTENT and tok.text.lower() not in _WH | _AUX:
+                and tok.text.lower() not in _NON_CONTENT and tok.text.lower() not in WH | AUX:
             return t
     return None
-
-
-def _uncontract(text: str) -> str:
-    """"Didn't" -> "Did not", "won't" -> "will not", so a negation is one word wherever it is written."""
-    text = re.sub(r"\b([Ww])on['’]t\b", r"\1ill not", text)
-    text = re.sub(r"\b([Cc])an['’]t\b", r"\1an not", text)
-    return re.sub(r"\b(\w+)n['’]t\b", r"\1 not", text)
 
 
 def _camel(word: str) -> bool:
@@ -251,36 +241,6 @@ def _joins_name(toks: list, i: int, entities: set[str]) -> bool:
     while j < len(toks) and toks[j].text.lower() in _NAME_JOINERS:
         j += 1
     return j < len(toks) and term(toks[j].text) in entities
-
-
-def _question_part(text: str) -> str:
-    """The question inside a chat message: "hey, did Lukashenko apologize?" -> "did Lukashenko apologize?".
-
-    A clause after a comma, colon or sentence end that opens with a question word wins; so does a
-    capitalised question word a few words in ("Anna Did …"). A question that opens the message is kept whole.
-    """
-    words = text.split()
-    if not words or words[0].lower().strip(",:;!") in _AUX | _WH:
-        return text
-    for m in re.finditer(r"[,:;!?.…—-]\s+", text):
-        rest = text[m.end():]
-        first = rest.split()[0].lower() if rest.split() else ""
-        if first in _AUX | _WH:
-            return rest
-    for i, word in enumerate(words[1:5], 1):
-        if word[:1].isupper() and word.lower() in _AUX | _WH:
-            return " ".join(words[i:])
-    return text
-
-
-def _recase(text: str, proper_terms: frozenset[str]) -> str:
-    out = []
-    for i, word in enumerate(text.split(" ")):
-        core = word.strip("?!.,;:")
-        if i > 0 and core[:1].islower() and not is_stopword(core) and term(core) in proper_terms:
-            word = word.replace(core, core[:1].upper() + core[1:], 1)
-        out.append(word)
-    return " ".join(out)
 
 
 def _answer_type(words: list[str]) -> AnswerType | None:

@@ -28,6 +28,7 @@ from newsbot.engine.attribution import (
     name_key,
 )
 from newsbot.engine.question import Question
+from newsbot.engine.referents import inside_single_quote, key_or_none, last_referent, other_gender, previous_subject
 from newsbot.text import WEEKDAYS, is_negation, term
 
 Aliases = Mapping[str, frozenset[str]]
@@ -63,7 +64,7 @@ def subject_matches(
         return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
     pred_start = s.tokens[pred_at].start
     speaker_key = s.attribution.key
-    excluded = {k for k in (speaker_key, _key_or_none(s.attribution.audience)) if k}
+    excluded = {k for k in (speaker_key, key_or_none(s.attribution.audience)) if k}
     # The nearest name or pronoun before the predicate is its subject.
     names_before = [n for n in s.names if n[2] <= pred_start and name_key(n[0]) not in excluded and acts(n)]
     pronoun = None
@@ -77,7 +78,7 @@ def subject_matches(
     if pronoun is None:
         return question.subject in s.terms
     low = pronoun.text.lower()
-    if low in _FIRST_PERSON and not _inside_single_quote(s, pronoun.start):
+    if low in _FIRST_PERSON and not inside_single_quote(s, pronoun.start):
         role_terms = {term(w) for w in (s.attribution.role or "").split()}
         if low in ("we", "us"):  # a spokeswoman's "we" is her principal's office, not her own doing
             role = s.attribution.role or ""
@@ -87,14 +88,14 @@ def subject_matches(
         return any(is_subject(question, aliases, t) for t in role_terms | {speaker_key})
     # Third person (or "I" inside a quote within a quote): look back for who it can be.
     if speaker_key and low in ("he", "she", "it", "they") and reports_own_act(s, pronoun.start) \
-            and not _other_gender(low, s.attribution.role):
+            and not other_gender(low, s.attribution.role):
         return is_subject(question, aliases, speaker_key)  # "Zelensky said he confronted …", "Acme denied it …"
-    if low == "it" and (thing := _previous_subject(analysis, s)) is not None:
+    if low == "it" and (thing := previous_subject(analysis, s)) is not None:
         return is_subject(question, aliases, thing)  # "The Mozyr Oil Refinery, … . It is located in …"
     if names_before:
         return is_subject(question, aliases, name_key(names_before[-1][0]))
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
-    referents = ({_last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
+    referents = ({last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
     return any(is_subject(question, aliases, k) for k in referents)
 
 
@@ -203,7 +204,7 @@ def _participle_subject_at(s: SentenceInfo, pred_at: int, speaker_key: str | Non
         t = s.tokens[i]
         if t.start in name_ends:
             return next((j for j in range(i, pred_at) if s.tokens[j].start >= name_ends[t.start]), pred_at)
-        if t.text.lower() in _THIRD_PERSON | _FIRST_PERSON and not _inside_single_quote(s, t.start):
+        if t.text.lower() in _THIRD_PERSON | _FIRST_PERSON and not inside_single_quote(s, t.start):
             return i + 1
     return pred_at
 
@@ -238,7 +239,7 @@ def reports_own_act(s: SentenceInfo, pos: int) -> bool:
     """The pronoun at ``pos`` follows its speaker's speech verb ("said he", "said that he", "said on Tuesday it"),
     outside any quote."""
     at = next((i for i, t in enumerate(s.tokens) if t.start == pos), None)
-    if at is None or at == 0 or _inside_single_quote(s, pos) or "“" in s.text[: pos - s.start]:
+    if at is None or at == 0 or inside_single_quote(s, pos) or "“" in s.text[: pos - s.start]:
         return False
     before = [t.text.lower() for t in s.tokens[max(0, at - 5) : at]]
     while before and before[-1] in _TIME_WORDS:  # "said on Tuesday it had grounded …"
@@ -249,58 +250,3 @@ def reports_own_act(s: SentenceInfo, pos: int) -> bool:
 
 
 _TIME_WORDS = frozenset(WEEKDAYS) | frozenset("on yesterday today last week month year earlier later".split())
-
-
-_FEMININE = frozenset("spokeswoman chairwoman congresswoman businesswoman ms mrs queen princess".split())
-_MASCULINE = frozenset("spokesman chairman congressman businessman mr king prince".split())
-
-
-def _other_gender(pronoun: str, role: str | None) -> bool:
-    """"Lukashenko's spokeswoman Natalya Eismont said he did not …": "he" is not the spokeswoman."""
-    words = {w.strip(".,").lower() for w in (role or "").split()}
-    return bool(words & (_FEMININE if pronoun == "he" else _MASCULINE))
-
-
-def _previous_subject(analysis: ArticleAnalysis, s: SentenceInfo) -> str | None:
-    """The name that opens the sentence before ``s`` in its paragraph: what an "It" starting ``s`` is about."""
-    if s.index == 0:
-        return None
-    prev = analysis.sentences[s.index - 1]
-    if prev.paragraph != s.paragraph or not prev.names or not prev.tokens:
-        return None
-    name, start, _ = prev.names[0]
-    opening = prev.tokens[1] if prev.tokens[0].text.lower() == "the" and len(prev.tokens) > 1 else prev.tokens[0]
-    return name_key(name) if start <= opening.start else None
-
-
-def _last_referent(analysis: ArticleAnalysis, s: SentenceInfo, excluded: set[str | None]) -> str | None:
-    """The most recent name before ``s`` (this paragraph or the one before) a pronoun in it can refer to.
-
-    Names quoted inside a quote ("‘… Putin was the one launching them.’") are someone's words about a
-    third person, not the story's actors; the speaker and the audience are who is talking and listening.
-    """
-    for other in reversed(analysis.sentences[: s.index]):
-        if other.paragraph < s.paragraph - 1:
-            break
-        for name, start, _ in reversed(other.names):
-            key = name_key(name)
-            if key not in excluded and not _inside_single_quote(other, start):
-                return key
-    return None
-
-
-def _key_or_none(name: str | None) -> str | None:
-    return name_key(name) if name else None
-
-
-def _inside_single_quote(s: SentenceInfo, pos: int) -> bool:
-    rel = pos - s.start
-    opened = s.text.rfind("‘", 0, rel)
-    if opened < 0:
-        return False
-    i = s.text.find("’", opened + 1, rel)
-    while i >= 0:
-        if i + 1 >= len(s.text) or not s.text[i + 1].isalpha():
-            return False
-        i = s.text.find("’", i + 1, rel)
-    return True
