@@ -17,6 +17,7 @@ AUX = frozenset(
 )
 WH = frozenset("who whom whose what which when where why how".split())
 
+
 def uncontract(text: str) -> str:
     """"Didn't" -> "Did not", "won't" -> "will not", so a negation is one word wherever it is written."""
     text = re.sub(r"\b([Ww])on['’]t\b", r"\1ill not", text)
