@@ -82,7 +82,8 @@ _IRREGULAR: dict[str, str] = {
 _SYNONYM_STEMS: dict[str, str] = {
     _STEMMER.stemWord(w): _STEMMER.stemWord(lemma) for w, lemma in (
         ("launch", "release"), ("threaten", "warn"), ("threat", "warn"), ("purchase", "buy"),
-        ("acquisition", "acquire"), ("debut", "premiere"), ("director", "direct"), ("death", "die"))
+        ("acquisition", "acquire"), ("debut", "premiere"), ("director", "direct"), ("death", "die"),
+        ("intrusion", "breach"))
 }
 
 #: Bodies whose name says what a sentence is about: "the WTA Year-End No. 1" is women's tennis.
@@ -172,8 +173,8 @@ def term(word: str) -> str:
     return _STEMMER.stemWord(w) if w.isalpha() else w
 
 
-#: Two-word verbs that mean one word's verb, as (first word's term, second word): "stepped down" resigned.
-_PHRASAL: dict[tuple[str, str], str] = {("step", "down"): "resign"}
+#: Two words that mean one, as (first word's term, second word): "stepped down" resigned, a chief executive a CEO.
+_PHRASAL: dict[tuple[str, str], str] = {("step", "down"): "resign", ("chief", "executive"): "ceo"}
 
 
 def term_at(toks: list[Token] | tuple[Token, ...], i: int) -> str:

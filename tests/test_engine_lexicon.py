@@ -92,3 +92,12 @@ def test_a_two_word_verb_in_the_question_is_the_claim_and_is_worded_in_the_past_
 def test_shutting_is_closing() -> None:
     text = "Environmental group Milieudefensie called for the plant to be shut until the inspection is complete."
     assert ask_texts("Did Milieudefensie call for the plant to be closed?", text).verdict is Verdict.SUPPORTED
+
+
+def test_a_chief_executive_is_a_ceo_and_an_intrusion_a_breach() -> None:
+    text = ("Pulsetrack's chief executive, Owen Mallory, was fired by the Kestrel Health board on Friday, according "
+            "to two people familiar with the matter.")
+    assert side_values(ask_texts("Who is Pulsetrack's CEO?", text)) == {"Owen Mallory"}
+    assert ask_texts("Was Pulsetrack's CEO sacked?", text).verdict is Verdict.SUPPORTED
+    found = ask_texts("When was the breach discovered?", "The intrusion was discovered on April 22, Raman said.")
+    assert side_values(found) == {"April 22 (2024)"}

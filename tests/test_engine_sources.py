@@ -256,3 +256,9 @@ def test_bodies_and_people_described_by_their_job_speak_as_written() -> None:
     board = ask_texts("Did the Dutch Safety Board find the valve faulty?",
                       "The Dutch Safety Board said its inspectors found the valve faulty.")
     assert board.sides[0].speaker == "Dutch Safety Board"
+
+
+def test_a_described_body_speaking_of_its_own_act_answers_who_did_it() -> None:
+    answer = ask_texts("Who opened an investigation?", "The Dutch labour inspectorate said it had opened an investigation.")
+    assert [s.answer for s in answer.sides] == ["The Dutch labour inspectorate"]
+    assert answer.summary.endswith("The Dutch labour inspectorate, by its own account [1].")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from newsbot.engine.claim import affirm, claim_statements, verb_index
+from newsbot.engine.speech import ROLE_TERMS
 from newsbot.engine.framing import unframe
 from newsbot.engine.question_text import AUX, WH, question_part, recase, uncontract
 from newsbot.text import is_stopword, term, term_at, tokens
@@ -139,7 +140,8 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         if any(ch.isdigit() for ch in tok.text):
             numbers.add(t)
             weights[t] = 2.0
-        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in WH | AUX):
+        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in WH | AUX) \
+                and not (tok.text.isupper() and t in ROLE_TERMS):  # "CEO" is a role, not a name
             entities.add(t)
             weights[t] = 2.0
             if predicate is not None and toks[i - 1].text.lower() not in ("by", "from", "in", "at", "near", "on"):

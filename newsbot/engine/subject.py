@@ -29,7 +29,7 @@ from newsbot.engine.attribution import (
 )
 from newsbot.engine.question import Question
 from newsbot.engine.referents import inside_single_quote, key_or_none, last_referent, other_gender, previous_subject
-from newsbot.text import WEEKDAYS, is_negation, term
+from newsbot.text import WEEKDAYS, is_negation, term, term_at
 
 Aliases = Mapping[str, frozenset[str]]
 _THIRD_PERSON = frozenset("he she they it him her them".split())
@@ -74,7 +74,7 @@ def subject_matches(
             pronoun = tok
             break
     if names_before and (pronoun is None or names_before[-1][2] > pronoun.start):
-        return is_subject(question, aliases, name_key(names_before[-1][0]))
+        return is_subject(question, aliases, name_key(names_before[-1][0])) or _titled(question, s, names_before[-1])
     if pronoun is None:
         return question.subject in s.terms
     low = pronoun.text.lower()
@@ -97,6 +97,17 @@ def subject_matches(
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
     referents = ({last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
     return any(is_subject(question, aliases, k) for k in referents)
+
+
+def _titled(question: Question, s: SentenceInfo, name: tuple[str, int, int]) -> bool:
+    """"Pulsetrack's chief executive, Owen Mallory, was fired" for "Was Pulsetrack's CEO fired?": the name
+    comes right after the words the question describes its subject with."""
+    before = [i for i, t in enumerate(s.tokens) if t.end <= name[1]]
+    if len(question.subject_terms) < 2 or not before:
+        return False
+    gap = s.text[s.tokens[before[-1]].end - s.start : name[1] - s.start]
+    lead = {term_at(s.tokens, i) for i in before[-4:]}
+    return gap.strip() in ("", ",") and question.subject_terms <= lead
 
 
 PASSIVE_AUX = frozenset("was were is are been be".split())  # "was dismissed", "been sentenced"
@@ -129,8 +140,8 @@ def _described_subject(question: Question, analysis: ArticleAnalysis, s: Sentenc
     if not heads:
         return True  # "Was there an apology …?": no one is described
     head, window = heads[-1], s.tokens[max(0, pred_at - 5) : pred_at]
-    if any(term(t.text) == head for t in window):
-        return True
+    if any(term_at(s.tokens, i) == head for i in range(max(0, pred_at - 5), pred_at)):
+        return True  # "the chief executive … was fired" for "Was the CEO fired?"
     if s.attribution.speaker and any(t.text.lower() == "we" for t in window):
         return True  # "“We have nothing to apologize for,” said Colonel Ivan Petrov": the army speaks as "we"
     prev = analysis.sentences[s.index - 1] if s.index else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.attribution import UNNAMED, SentenceInfo
 from newsbot.engine.question import Question
 from newsbot.engine.subject import PASSIVE_AUX, reports_own_act
 from newsbot.engine.value_scope import token_index
@@ -35,7 +35,7 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     A name must sit in the answer's slot: after "in"/"at" for a place, or right
     next to the question's verb ("Facebook acquired", "won by Norway") otherwise.
     """
-    if not values:
+    if not values and question.answer_type != "person":  # a described speaker may still be who did it
         return None
     anchors = [i for i in range(len(s.tokens)) if term_at(s.tokens, i) in question.content]
     focus = [i for i in anchors if term_at(s.tokens, i) == question.focus]
@@ -106,6 +106,10 @@ def _speaker_as_subject(s: SentenceInfo, values: list[Value], verbs: list[int]) 
     for v in verbs:
         before = [t for t in s.tokens[max(0, v - 3) : v] if t.text.lower() in ("he", "she", "it", "they")]
         if speaker and before and reports_own_act(s, before[-1].start):
+            if (s.attribution.key or "").startswith(UNNAMED):  # "The Dutch labour inspectorate said it had opened"
+                at = s.text.lower().find(speaker.lower())
+                return [] if at < 0 else [Value(s.text[at : at + len(speaker)], s.start + at, s.start + at + len(speaker),
+                                                 ("name", frozenset(term(w) for w in speaker.split())))]
             return [w for w in values if w.text == speaker or w.text.endswith(speaker)][:1]
     return []
 

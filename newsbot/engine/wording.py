@@ -112,7 +112,13 @@ def _value_part(s: Side) -> str:
     """"May 2012, according to X [1]"; a phrase ("just days after … invasion") goes after its source."""
     if s.answer and s.answer.split()[0].islower():
         return f"according to {name_of(s)}, {s.answer} {refs(s)}"
+    if s.answer and s.answer.lower() == name_of(s).lower() and _BODY.search(s.answer):
+        return f"{s.answer}, by its own account {refs(s)}"  # not "the inspectorate, according to the inspectorate"
     return f"{s.answer}, according to {name_of(s)} {refs(s)}"
+
+
+_BODY = re.compile(r"^the\b|\b(?:board|authority|ministry|agency|department|commission|council|police|company|corp|"
+                   r"inc|bank|union|university|inspectorate|court|office|service|group|government)\.?$", re.IGNORECASE)
 
 
 def name_of(s: Side) -> str:
