@@ -69,7 +69,8 @@ def test_a_common_word_of_a_name_must_be_written_as_a_name() -> None:
 def test_every_form_of_a_word_meets_its_synonym_not_only_the_listed_forms() -> None:
     answer = ask_texts("Did Acme release the phone?", "Acme launches the phone in Europe this week, the company said.")
     assert answer.verdict is Verdict.SUPPORTED
-    threats = ask_texts("Did Lukashenko warn Ukraine?", "Lukashenko was threatening Ukraine with a tenfold response, officials said.")
+    threats = ask_texts("Did Lukashenko warn Ukraine?",
+                        "Lukashenko was threatening Ukraine with a tenfold response, officials said.")
     assert threats.verdict is Verdict.SUPPORTED
 
 

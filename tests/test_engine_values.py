@@ -275,7 +275,7 @@ def test_a_preposition_in_the_question_is_not_a_word_the_source_must_state() -> 
 
 
 def test_amounts_in_pounds_and_euros_and_a_share_asked_how_much() -> None:
-    reward = ask_texts("How much is the reward?", "A reward of 20,000 pounds has been offered by an insurer for information.")
+    reward = ask_texts("How much is the reward?", "A reward of 20,000 pounds has been offered by an insurer.")
     assert side_values(reward) == {"20,000 pounds"}
     shares = ask_texts("How much did Kestrel Health shares fall?", "Kestrel Health shares fell 6% in New York trading.")
     assert side_values(shares) == {"6%"}

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from newsbot.engine.claim import affirm, claim_statements, verb_index
-from newsbot.engine.speech import ROLE_TERMS
 from newsbot.engine.framing import unframe
 from newsbot.engine.question_text import AUX, WH, question_part, recase, uncontract
+from newsbot.engine.speech import ROLE_TERMS
 from newsbot.text import is_stopword, term, term_at, tokens
 
 Kind = Literal["yesno", "value", "open"]
