@@ -83,7 +83,7 @@ _SYNONYM_STEMS: dict[str, str] = {
     _STEMMER.stemWord(w): _STEMMER.stemWord(lemma) for w, lemma in (
         ("launch", "release"), ("threaten", "warn"), ("threat", "warn"), ("purchase", "buy"),
         ("acquisition", "acquire"), ("debut", "premiere"), ("director", "direct"), ("death", "die"),
-        ("intrusion", "breach"))
+        ("intrusion", "breach"), ("invasion", "invade"))
 }
 
 #: Bodies whose name says what a sentence is about: "the WTA Year-End No. 1" is women's tennis.

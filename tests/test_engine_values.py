@@ -293,3 +293,10 @@ def test_who_did_someone_hire_is_answered_by_the_name_after_the_verb() -> None:
     assert side_values(ask_texts("Who did Pulsetrack hire to investigate?", text)) == {"Mandiant"}
     accused = ask_texts("Who did Zelensky accuse?", "Zelensky said he confronted Lukashenko, accusing him of complicity.")
     assert side_values(accused) == {"Lukashenko"}
+
+
+def test_a_date_written_before_the_asked_act_is_that_acts_own() -> None:
+    seed = evidence(seed_article())
+    assert side_values(compose("When did Russia invade Ukraine?", seed)) == {"February 2022"}
+    assert side_values(compose("When did Zelensky and Lukashenko speak?", seed)) == {
+        "just days after Russia’s February 2022 invasion"}

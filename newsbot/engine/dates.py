@@ -17,19 +17,23 @@ from datetime import date, timedelta
 
 from newsbot.engine.attribution import SentenceInfo
 from newsbot.engine.value_scope import YEAR_RE
-from newsbot.text import WEEKDAYS
+from newsbot.text import WEEKDAYS, term
 
 #: (text shown, start, end, key): a candidate answer before it becomes a ``values.Value``.
 Found = tuple[str, int, int, tuple]
 
 
-def dates_in(s: SentenceInfo, published: str | None) -> list[Found]:
-    """Every date in ``s``, in order; weekdays and year-less months only when ``published`` is known."""
+def dates_in(s: SentenceInfo, published: str | None, act: str | None = None) -> list[Found]:
+    """Every date in ``s``, in order; weekdays and year-less months only when ``published`` is known.
+
+    ``act``: the term of the act asked about; a date written right before it is that act's own ("Russia’s
+    February 2022 invasion" for "When did Russia invade …?"), not a date others are placed against.
+    """
     try:
         pub = date.fromisoformat(published[:10]) if published else None
     except ValueError:
         pub = None
-    found = _dates(s, pub) + (_weekdays(s, pub) if pub else [])
+    found = _dates(s, pub, act) + (_weekdays(s, pub) if pub else [])
     return sorted(found, key=lambda f: f[1])
 
 
@@ -61,7 +65,7 @@ _DATE_RES = [
 ]
 
 
-def _dates(s: SentenceInfo, pub: date | None) -> list[Found]:
+def _dates(s: SentenceInfo, pub: date | None, act: str | None) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     for rx in _DATE_RES:
@@ -73,7 +77,9 @@ def _dates(s: SentenceInfo, pub: date | None) -> list[Found]:
             day = int(g["d"]) if g.get("d") else None
             year = int(g["y"]) if g.get("y") else None
             taken.append((m.start(), m.end()))
-            b, e = _relative_span(s.text, m.start(), m.end())
+            nxt = re.match(r"\s+([\w-]+)", s.text[m.end() :])
+            own = act is not None and nxt is not None and term(nxt.group(1)) == act
+            b, e = (m.start(), m.end()) if own else _relative_span(s.text, m.start(), m.end())
             shown = s.text[b:e]
             if year is None and pub is not None and month:
                 year = _year_of(s, month, pub)

@@ -67,7 +67,8 @@ def extract(question: Question, s: SentenceInfo, published: str | None = None) -
 
     ``published``: the article's date (ISO), against which "on Wednesday" is read.
     """
-    values = [Value(*d) for d in dates_in(s, published)] if question.answer_type == "date" else _typed(question, s)
+    values = [Value(*d) for d in dates_in(s, published, question.focus)] if question.answer_type == "date" \
+        else _typed(question, s)
     return [v for v in values if in_scope(question, s, v.start, v.end, v.key[0])]
 
 
