@@ -118,3 +118,9 @@ def test_a_date_given_relative_to_another_keeps_the_relation() -> None:
     assert answer.sides[0].answer == "just days after Russia’s February 2022 invasion"
     assert answer.summary == ("The sources answer this. According to Zelensky, just days after Russia’s "
                               "February 2022 invasion [1].")
+
+
+def test_the_one_doing_it_in_a_cleft_answers_who_did_it() -> None:
+    answer = compose("Who launched the missiles?", evidence(seed_article()))
+    assert [s.answer for s in answer.sides] == ["Putin"]
+    assert "Putin was the one launching them" in answer.citations[0].quote

@@ -51,6 +51,11 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         after = [v for v in values if _object_of(s, v, focus or verbs)]
         if after:  # "Who did Pulsetrack hire?" ← "… and hired the cybersecurity firm Mandiant": after the verb
             return after[0]
+    if question.answer_type == "person":
+        cleft = [v for v in values if (m := _CLEFT.match(s.text, v.end - s.start))
+                 and token_index(s, s.start + m.end()) in verbs]
+        if cleft:  # "Putin was the one launching them" answers "Who launched the missiles?"
+            return cleft[0]
     slotted = []
     from_where = question.text.lower().rstrip("?!. ").endswith(" from")
     for v in values:
@@ -82,6 +87,7 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     return slotted[0] if len(slotted) == 1 else None
 
 
+_CLEFT = re.compile(r"\s+(?:was|is|were|are)\s+the\s+(?:one|ones|person|man|woman|people)\s+(?:who\s+)?")
 _ASKS_OBJECT = re.compile(r"(?i)(?:who|whom)\s+(?:did|does|do|will|would|has|have|had|can|could)\s")
 
 
