@@ -300,3 +300,9 @@ def test_a_date_written_before_the_asked_act_is_that_acts_own() -> None:
     assert side_values(compose("When did Russia invade Ukraine?", seed)) == {"February 2022"}
     assert side_values(compose("When did Zelensky and Lukashenko speak?", seed)) == {
         "just days after Russia’s February 2022 invasion"}
+
+
+def test_a_place_after_the_port_of_and_a_company_suffix_is_the_same_company() -> None:
+    text = ("An ammonia leak at a fertiliser plant operated by Norvik Chemicals in the port of Rotterdam sent 14 "
+            "workers to hospital on Tuesday, the regional safety authority said.")
+    assert side_values(ask_texts("Where is the Norvik plant?", text)) == {"Rotterdam"}

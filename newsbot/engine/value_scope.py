@@ -31,7 +31,9 @@ _CALENDAR = frozenset(
 )
 
 #: Words after a name that leave it the same thing ("OpenAI Inc").
-_SAME_THING = frozenset("inc ltd llc corp co plc gmbh ag sa group holdings".split())
+#: Words that end a company's name without making it another thing ("Norvik Chemicals" is Norvik).
+_SAME_THING = frozenset("""inc ltd llc corp co plc gmbh ag sa group holdings chemicals industries motors airlines
+    airways energy pharmaceuticals pharma technologies systems foods bank""".split())
 
 
 def in_scope(question: Question, s: SentenceInfo, start: int, end: int, kind: str) -> bool:

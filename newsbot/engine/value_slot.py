@@ -63,6 +63,8 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
         if prev == "the" and first > 1:
             prev = s.tokens[first - 2].text.lower()
+        if prev == "of" and first > 2 and s.tokens[first - 2].text.lower() in _PLACE_NOUNS:
+            prev = "in"  # "in the port of Rotterdam": the place is Rotterdam
         if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where
                                                  or _right_after(s, first, verbs)):
             slotted.append(v)  # "launched from Belarusian territory", "struck northern Ardania"
@@ -87,6 +89,7 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     return slotted[0] if len(slotted) == 1 else None
 
 
+_PLACE_NOUNS = frozenset("port city town village region province state county district capital area suburb".split())
 _CLEFT = re.compile(r"\s+(?:was|is|were|are)\s+the\s+(?:one|ones|person|man|woman|people)\s+(?:who\s+)?")
 _ASKS_OBJECT = re.compile(r"(?i)(?:who|whom)\s+(?:did|does|do|will|would|has|have|had|can|could)\s")
 

@@ -228,6 +228,8 @@ def _without_title(question: Question, run: tuple[str, int, int]) -> tuple[str, 
     k = 0
     while k < len(words) - 1 and term(words[k]) in question.content:
         k += 1
+    while k and term(words[k - 1]) in question.entities:
+        k -= 1  # the cut must end with the title: "Norvik Chemicals" is not "Chemicals" for "the Norvik plant"
     if k == 0:
         return run
     rest = " ".join(words[k:])
