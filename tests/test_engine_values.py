@@ -306,3 +306,13 @@ def test_a_place_after_the_port_of_and_a_company_suffix_is_the_same_company() ->
     text = ("An ammonia leak at a fertiliser plant operated by Norvik Chemicals in the port of Rotterdam sent 14 "
             "workers to hospital on Tuesday, the regional safety authority said.")
     assert side_values(ask_texts("Where is the Norvik plant?", text)) == {"Rotterdam"}
+
+
+def test_a_clock_time_answers_when_joined_to_the_day_next_to_it() -> None:
+    assert side_values(ask_texts("When was the alarm triggered?", "The alarm was triggered at 3:12 a.m., police said.")) \
+        == {"3:12 a.m."}
+    assert side_values(ask_texts("When was the alarm triggered?",
+                                 "The alarm was triggered at 3:12 a.m. on Sunday, police said.")) \
+        == {"3:12 a.m. on Sunday (April 28, 2024)"}
+    began = ask_texts("When did the leak begin?", "The leak began shortly after 6 a.m. when a valve failed, officials said.")
+    assert side_values(began) == {"shortly after 6 a.m."}

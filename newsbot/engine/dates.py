@@ -34,7 +34,30 @@ def dates_in(s: SentenceInfo, published: str | None, act: str | None = None) -> 
     except ValueError:
         pub = None
     found = _dates(s, pub, act) + (_weekdays(s, pub) if pub else [])
-    return sorted(found, key=lambda f: f[1])
+    return _with_times(s, sorted(found, key=lambda f: f[1]))
+
+
+_TIME_RE = re.compile(r"(?:\b(?:(?:shortly|just|soon) )?(?:after|before) |\b(?:around|about) )?"
+                      r"\b(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<half>a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
+
+
+def _with_times(s: SentenceInfo, found: list[Found]) -> list[Found]:
+    """Clock times ("at 3:12 a.m.", "shortly after 6 a.m."): joined to a date next to them ("3:12 a.m. on
+    Sunday (April 28, 2024)"), or on their own; the key carries hour and minute after the day."""
+    out = list(found)
+    for m in _TIME_RE.finditer(s.text):
+        hour = int(m["h"]) % 12 + (12 if m["half"].lower().startswith("p") else 0)
+        minute = int(m["m"] or 0)
+        start, end = s.start + m.start(), s.start + m.end()
+        near = next((f for f in out if len(f[3]) == 4 and (0 <= f[1] - end <= 4 or 0 <= start - f[2] <= 5)), None)
+        if near is None:
+            out.append((m.group(0), start, end, ("date", None, None, None, hour, minute)))
+            continue
+        out.remove(near)
+        gap = s.text[m.end() : near[1] - s.start] if near[1] > start else s.text[near[2] - s.start : m.start()]
+        shown = f"{m.group(0)}{gap}{near[0]}" if near[1] > start else f"{near[0]}{gap}{m.group(0)}"
+        out.append((shown, min(start, near[1]), max(end, near[2]), (*near[3], hour, minute)))
+    return sorted(out, key=lambda f: f[1])
 
 
 _FUTURE = frozenset("will would to until by scheduled expected planned plans due next later delay delayed".split())

@@ -28,7 +28,7 @@ _NEGATORS = frozenset("not never".split())
 #: Words that name the kind of answer rather than its content.
 _TYPE_WORDS: dict[str, AnswerType] = {
     "location": "place", "where": "place", "city": "place", "country": "entity", "place": "place",
-    "venue": "place", "date": "date", "when": "date", "year": "date", "day": "date",
+    "venue": "place", "date": "date", "when": "date", "year": "date", "day": "date", "time": "date",
     "revenue": "money", "price": "money", "cost": "money", "worth": "money", "valuation": "money",
     "who": "person", "whom": "person", "whose": "person", "winner": "person", "director": "person",
     "champion": "person",

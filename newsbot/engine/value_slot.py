@@ -40,7 +40,8 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
     anchors = [i for i in range(len(s.tokens)) if term_at(s.tokens, i) in question.content]
     focus = [i for i in anchors if term_at(s.tokens, i) == question.focus]
     if question.answer_type == "date":
-        values = [v for v in values if v.key[1] is not None]  # "on April 29" of which year? not an answer alone
+        values = [v for v in values if v.key[1] is not None or len(v.key) > 4]  # "on April 29" of which year?
+        # not an answer alone; a clock time ("at 3:12 a.m.") is
     if question.answer_type in ("date", "money", "number"):
         if not anchors:
             return values[0] if len(values) == 1 else None
