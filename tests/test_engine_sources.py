@@ -262,3 +262,12 @@ def test_a_described_body_speaking_of_its_own_act_answers_who_did_it() -> None:
     answer = ask_texts("Who opened an investigation?", "The Dutch labour inspectorate said it had opened an investigation.")
     assert [s.answer for s in answer.sides] == ["The Dutch labour inspectorate"]
     assert answer.summary.endswith("The Dutch labour inspectorate, by its own account [1].")
+
+
+def test_an_allegation_has_its_speaker_and_a_trailing_body_is_who_said_it() -> None:
+    alleged = ask_texts("Did Salcedo take bribes?", "Prosecutors allege that Salcedo took bribes from developers.")
+    assert alleged.sides[0].speaker == "prosecutors"
+    hall = ask_texts("Was Salcedo arrested?", "Salcedo was not arrested, the town hall said.")
+    assert hall.verdict is Verdict.REFUTED and hall.sides[0].speaker == "the town hall"
+    toll = ask_texts("How many people died?", "At least 23 people died off the island of Samar, the coast guard said.")
+    assert toll.sides[0].speaker == "the coast guard"

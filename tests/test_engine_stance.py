@@ -220,3 +220,23 @@ def test_have_something_done_asks_about_the_doing() -> None:
     docked = ask_texts("Will striking staff have their pay docked?", _STRIKE)
     assert docked.verdict is Verdict.REFUTED and len(docked.sides) == 1  # no side from "pay rise", "paid for"
     assert "striking staff will not have their pay docked" in docked.summary
+
+
+def test_a_call_for_an_act_a_refusal_to_say_and_a_plan_under_consideration_state_nothing() -> None:
+    assert ask_texts("Will Salcedo resign?", "The opposition called for Salcedo to resign immediately.").verdict \
+        is Verdict.CONTEXT
+    assert ask_texts("Will other products be examined?", "An EMA spokesman declined to say whether other products "
+                     "would be examined.").verdict is Verdict.CONTEXT
+    assert ask_texts("Will the company appeal?", "The company said it was considering an appeal.").verdict \
+        is Verdict.CONTEXT
+    assert ask_texts("Did the opposition call for Salcedo to resign?",
+                     "The opposition called for Salcedo to resign immediately.").verdict is Verdict.SUPPORTED
+
+
+def test_an_active_sentence_answers_a_passive_question_about_its_object() -> None:
+    answer = ask_texts("Was the mayor of Torrevieja arrested?", "Police arrested the mayor of Torrevieja.",
+                       "The mayor of Torrevieja was not arrested, the town hall said.")
+    assert answer.verdict is Verdict.CONTESTED
+    assert "the town hall says the mayor of Torrevieja was not arrested" in answer.summary
+    assert ask_texts("Was the mayor of Torrevieja arrested?", "The mayor of Torrevieja arrested two police officers.") \
+        .verdict is not Verdict.SUPPORTED

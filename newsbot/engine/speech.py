@@ -21,7 +21,7 @@ SPEECH_VERBS = frozenset(
     """said says say told tells added adds stated states claimed claims claiming recounted recalled
     noted announced insisted denied denies argued explained confirmed alleged asserted declared remarked
     warned wrote writes replied admitted conceded acknowledged suggested accused reported estimate estimates
-    estimated predicted predicts forecast forecasts""".split()
+    estimated predicted predicts forecast forecasts allege alleges contend contends contended""".split()
 )
 _PRONOUNS = frozenset("he she they it i we".split())
 _NOT_NAMES = frozenset(
@@ -30,6 +30,7 @@ _NOT_NAMES = frozenset(
     who where which first let’s let's please you i’m i'm it’s it's yes no so then""".split()
 )
 _PASSIVE = frozenset("be been being is was were are".split())
+_DETERMINERS = frozenset("the a an his her its their this that these those".split())
 _PARTICLES = frozenset("de van von der den ter du da di del dos das".split())
 _NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
 _ROLE_WORDS = frozenset(
@@ -153,8 +154,8 @@ def direct_attribution(
             if after:
                 name = strip_possessive(after[0][0])
                 return Attribution(name, name_key(name), when=_when(text, start, end, tok))
-        if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE:
-            continue
+        if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE | _DETERMINERS:
+            continue  # "was told", "the alleged bribes"
         if tok.text[:1].isupper() and tok.start > start:
             continue  # "the United States" names a country; it does not report speech
         unnamed = described_source(text, start, tok.start)

@@ -13,6 +13,7 @@ context.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -76,7 +77,7 @@ def judge_yesno(
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
-            if _hedged(question, s, pred_at) or _under_negated_verb(s, pred_at):
+            if _hedged(question, s, pred_at) or _under_negated_verb(s, pred_at) or _called_for(question, s, pred_at):
                 return Judgement(s, Stance.CONTEXT, own, win)  # "was likely to rise", "did not prove that it causes"
             stance = _polarity(question, s, pred_at, opposite=opposite)
             return Judgement(_reported(s, pred_at) if stance is not Stance.CONTEXT else s, stance, own, win)
@@ -148,7 +149,15 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int, *, opposite: bo
 
 _ARTICLES = frozenset("a an the".split())
 _DECLINED = frozenset("declined declines decline failed fails fail".split())
-_HEDGES = frozenset("likely unlikely expected may might could possibly probably perhaps".split())
+_HEDGES = frozenset("""likely unlikely expected may might could possibly probably perhaps considering weighing mulling
+    exploring consider considers weigh weighs""".split())
+#: "called for Salcedo to resign", "urged the bank to cut": a call for an act is not the act.
+_CALLS = re.compile(r"\b(?:call(?:s|ed|ing)? (?:on|for)|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|ask(?:s|ed|ing)?|"
+                    r"want(?:s|ed)?|press(?:es|ed|ing)?|push(?:es|ed|ing)? for|appeal(?:s|ed|ing)? (?:to|for))\s+"
+                    r"(?:\S+\s+){0,5}?(?:to|that)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+#: "declined to say whether other products would be examined": nothing is said either way.
+_UNSAID = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|wouldn't|didn't) (?:to )?(?:say|comment on|confirm|"
+                     r"disclose|specify|reveal)\s+(?:whether|if|when|how|why|where|what|who)\b", re.IGNORECASE)
 
 
 def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
@@ -157,6 +166,15 @@ def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
     asked = {w.lower().strip("?,.") for w in question.text.split()}
     before = [t.text.lower() for t in s.tokens[max(0, pred_at - 3) : pred_at]]
     return any(w in _HEDGES and w not in asked for w in before)
+
+
+def _called_for(question: Question, s: SentenceInfo, pred_at: int) -> bool:
+    """The act is only called for ("The opposition called for Salcedo to resign"), or the source would not
+    say ("declined to say whether other products would be examined"), and the question does not ask that."""
+    before = s.text[: s.tokens[pred_at].start - s.start]
+    asked = question.text.lower()
+    return bool(_CALLS.search(before)) and not re.search(r"\b(?:call|urge|demand|ask|want|press|push|appeal)", asked) \
+        or bool(_UNSAID.search(before))
 
 
 def _under_negated_verb(s: SentenceInfo, pred_at: int) -> bool:

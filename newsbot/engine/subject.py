@@ -51,6 +51,9 @@ def subject_matches(
         terms = {term(t.text) for t in agent}
         heads = question.subject_terms - question.entities or question.subject_terms
         return question.subject in terms if question.subject else bool(heads) and heads <= terms
+    if _passive_asked(question) and not any(t.text.lower() in PASSIVE_AUX
+                                            for t in s.tokens[max(0, pred_at - 2) : pred_at + 1]):
+        return _object_named(question, s, pred_at)  # "Was the mayor arrested?" ← "Police arrested the mayor …"
     if question.subject is None:
         return _described_subject(question, analysis, s, pred_at, title)
     if speaks_here(s, pred_at):  # "Natalya Eismont, told RBC …": the speaker is who told
@@ -97,6 +100,25 @@ def subject_matches(
     title_keys = {term(w.strip(",.:;’'")) for w in title.split() if w[:1].isupper()}
     referents = ({last_referent(analysis, s, excluded | {speaker_key})} | title_keys) - {speaker_key, None}
     return any(is_subject(question, aliases, k) for k in referents)
+
+
+def _passive_asked(question: Question) -> bool:
+    """"Was the mayor of Torrevieja arrested?": the one asked about underwent the act."""
+    words = question.text.lower().rstrip("?!. ").split()
+    return bool(words) and words[0] in ("was", "were", "is", "are") and any(
+        w.endswith(("ed", "en")) and term(w) == question.predicate for w in words[1:])
+
+
+def _object_named(question: Question, s: SentenceInfo, pred_at: int) -> bool:
+    """An active sentence answers a passive question when what follows its verb, up to the clause's end,
+    names the one asked about ("Police arrested the mayor of Torrevieja")."""
+    clause: set[str] = set()
+    for i in range(pred_at + 1, len(s.tokens)):
+        if re.search(r"[,;:.!?]", s.text[s.tokens[i - 1].end - s.start : s.tokens[i].start - s.start]):
+            break
+        clause.add(term(s.tokens[i].text))
+    wanted = question.subject_terms - {question.predicate}
+    return bool(wanted) and wanted <= clause
 
 
 def _titled(question: Question, s: SentenceInfo, name: tuple[str, int, int]) -> bool:
