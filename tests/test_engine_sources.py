@@ -271,3 +271,8 @@ def test_an_allegation_has_its_speaker_and_a_trailing_body_is_who_said_it() -> N
     assert hall.verdict is Verdict.REFUTED and hall.sides[0].speaker == "the town hall"
     toll = ask_texts("How many people died?", "At least 23 people died off the island of Samar, the coast guard said.")
     assert toll.sides[0].speaker == "the coast guard"
+
+
+def test_a_name_before_another_subject_does_not_speak_for_it() -> None:
+    answer = ask_texts("Was Salcedo arrested?", "Salcedo was not arrested, the village elder said.")
+    assert answer.verdict is Verdict.REFUTED and answer.sides[0].speaker is None  # the outlet's, not Salcedo's

@@ -316,3 +316,29 @@ def test_a_clock_time_answers_when_joined_to_the_day_next_to_it() -> None:
         == {"3:12 a.m. on Sunday (April 28, 2024)"}
     began = ask_texts("When did the leak begin?", "The leak began shortly after 6 a.m. when a valve failed, officials said.")
     assert side_values(began) == {"shortly after 6 a.m."}
+
+
+def test_where_to_takes_the_place_after_to_not_the_speaker() -> None:
+    text = "Shipping line Atlantic Container Link said it had diverted three vessels to Saint John, New Brunswick."
+    assert side_values(ask_texts("Where were ships diverted to?", text)) == {"Saint John, New Brunswick"}
+
+
+def test_a_range_and_pesos_are_amounts() -> None:
+    cost = ask_texts("How much will the recall cost?",
+                     "Analysts estimated the recall would cost the company between 60 million and 80 million euros.")
+    assert side_values(cost) == {"between 60 million and 80 million euros"}
+    offer = ask_texts("How much has the company offered?", "The company has offered 100,000 pesos to each victim's family.")
+    assert side_values(offer) == {"100,000 pesos"}
+
+
+def test_a_two_word_title_and_a_body_named_with_and() -> None:
+    farrow = ask_texts("Who is the chief executive?",
+                       "Chief executive Dominic Farrow told investors on a call that the company would move on.")
+    assert side_values(farrow) == {"Dominic Farrow"}
+    cma = ask_texts("Who blocked the deal?", "The Competition and Markets Authority blocked the deal on Wednesday.")
+    assert side_values(cma) == {"Competition and Markets Authority"}
+
+
+def test_who_did_it_is_never_what_it_was_done_to() -> None:
+    answer = ask_texts("Who blocked the takeover?", "The regulator blocked the takeover of Crustworth by Hallam Foods.")
+    assert "Crustworth" not in side_values(answer)

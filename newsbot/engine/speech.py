@@ -31,6 +31,7 @@ _NOT_NAMES = frozenset(
 )
 _PASSIVE = frozenset("be been being is was were are".split())
 _DETERMINERS = frozenset("the a an his her its their this that these those".split())
+_OTHER_SUBJECT = re.compile(r",\s+(?:the|a|an|its|their|his|her|our)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)*\s*$")
 _PARTICLES = frozenset("de van von der den ter du da di del dos das".split())
 _NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
 _ROLE_WORDS = frozenset(
@@ -96,7 +97,7 @@ def name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
         j = i
         while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in (" ", "-") and (
             toks[j + 1].is_capitalized or toks[j + 1].text in _NAME_CONNECTORS and j + 2 < len(toks)
-            and toks[j + 2].is_capitalized
+            and toks[j + 2].is_capitalized or toks[j + 1].text == "and" and _body_ends(text, toks, j + 2)
         ) and not toks[j].text.endswith(("’s", "'s")):
             j += 1
         first = i
@@ -108,6 +109,20 @@ def name_runs(text: str, toks: list[Token]) -> list[tuple[str, int, int]]:
             runs.append((text[toks[first].start : toks[j].end], toks[first].start, toks[j].end))
         i = j + 1
     return runs
+
+
+_BODY_WORDS = frozenset("""authority commission board agency council committee department ministry office service
+    bureau association institute foundation union corporation company trust court society federation
+    administration organisation organization""".split())
+
+
+def _body_ends(text: str, toks: list[Token], i: int) -> bool:
+    """From token ``i`` on, capitalised words end a body's name: "Competition and Markets Authority" is one
+    name, "Zelensky and Lukashenko" two."""
+    j = i
+    while j < len(toks) and toks[j].is_capitalized and (j == i or text[toks[j - 1].end : toks[j].start] == " "):
+        j += 1
+    return j > i and toks[j - 1].text.lower() in _BODY_WORDS
 
 
 def _run_len(text: str, toks: list[Token], i: int) -> int:
@@ -161,7 +176,8 @@ def direct_attribution(
         unnamed = described_source(text, start, tok.start)
         if unnamed is not None:
             return _described(unnamed, audience=_audience(text, tok, end), when=_when(text, start, end, tok))
-        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and acts(n)]
+        before = [n for n in names if n[2] <= tok.start and tok.start - n[2] <= 40 and acts(n)
+                  and not _OTHER_SUBJECT.search(text, n[2], tok.start)]  # "Salcedo …, the village elder said"
         prev_word = outside[k - 1].text.lower() if k else ""
         if prev_word in _PRONOUNS and last_named is not None:
             return Attribution(last_named.speaker, last_named.key, last_named.role,

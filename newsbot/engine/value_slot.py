@@ -59,6 +59,9 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
             return cleft[0]
     slotted = []
     from_where = question.text.lower().rstrip("?!. ").endswith(" from")
+    to_where = question.text.lower().rstrip("?!. ").endswith(" to")  # "Where were ships diverted to?"
+    if question.answer_type == "place" and s.attribution.speaker:  # the one speaking is not where it happened
+        values = [v for v in values if v.text != s.attribution.speaker]
     for v in values:
         first = token_index(s, v.start)
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
@@ -67,6 +70,7 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         if prev == "of" and first > 2 and s.tokens[first - 2].text.lower() in _PLACE_NOUNS:
             prev = "in"  # "in the port of Rotterdam": the place is Rotterdam
         if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where
+                                                 or prev == "to" and to_where
                                                  or _right_after(s, first, verbs)):
             slotted.append(v)  # "launched from Belarusian territory", "struck northern Ardania"
         elif question.answer_type == "person" and prev in ("in", "at", "near", "from"):
@@ -76,13 +80,16 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         elif question.answer_type != "place" and verbs and _token_distance(s, v, verbs) <= 2 \
                 and not _list_break(s, v, verbs):
             slotted.append(v)
+    if question.answer_type == "person" and _ASKS_SUBJECT.match(question.text) and focus:
+        slotted = [v for v in slotted if not _object_of_active(s, v, focus)]  # "Who blocked the takeover?" is
+        # not "Crustworth" of "The regulator blocked the takeover of Crustworth"
     if question.answer_type == "person":
         values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
         role = re.match(r"who (?:is|was|are|were)\b", question.text.lower())  # "Who is the prime minister?"
         slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus)) \
             or _speaker_as_subject(s, values, verbs)
         slotted = list(dict.fromkeys(_apposed(question, s, v, values) for v in slotted))
-        after_title = [v for v in slotted if token_index(s, v.start) - 1 in focus]
+        after_title = [v for v in slotted if _after_title(s, token_index(s, v.start), focus)]
         if role and len(after_title) == 1:
             return after_title[0]  # "Defence lawyer Omar Haddad" for "Who is Quill's lawyer?": after the title
     if len(slotted) > 1 and question.answer_type == "person" and focus:
@@ -93,6 +100,30 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
 _PLACE_NOUNS = frozenset("port city town village region province state county district capital area suburb".split())
 _CLEFT = re.compile(r"\s+(?:was|is|were|are)\s+the\s+(?:one|ones|person|man|woman|people)\s+(?:who\s+)?")
 _ASKS_OBJECT = re.compile(r"(?i)(?:who|whom)\s+(?:did|does|do|will|would|has|have|had|can|could)\s")
+
+
+_ASKS_SUBJECT = re.compile(r"(?i)who\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
+                           r"should|may|might|must)\b)\w+")
+
+
+def _object_of_active(s: SentenceInfo, v: Value, focus: list[int]) -> bool:
+    """The value comes after an active past verb of the asked act, in its object ("blocked the takeover of
+    Crustworth"), so it is what the act was done to ("an interview with … Lex Fridman" is no verb's object)."""
+    first = token_index(s, v.start)
+    return any(i < first and _PAST_FORM.search(s.tokens[i].text)
+               and not any(t.text.lower() in PASSIVE_AUX for t in s.tokens[max(0, i - 2) : i])
+               and not any(t.text.lower() in _NOT_OBJECT for t in s.tokens[i + 1 : first]) for i in focus)
+
+
+_PAST_FORM = re.compile(r"(?i)ed$|^(?:won|led|took|made|gave|sold|bought|beat|hit|struck|sent|built|found|held|met|"
+                        r"ran|shot|stole|wrote|chose|caught|brought|fought|kept|left|lost|paid|sought|told)$")
+_NOT_OBJECT = frozenset("by with from between among against to for".split())
+
+
+def _after_title(s: SentenceInfo, first: int, focus: list[int]) -> bool:
+    """The name follows the asked title, of one word or two ("Chief executive Dominic Farrow": the CEO)."""
+    two_words = first >= 2 and term_at(s.tokens, first - 2) != term(s.tokens[first - 2].text)
+    return first - 1 in focus or two_words and first - 2 in focus
 
 
 def _object_of(s: SentenceInfo, v: Value, verbs: list[int]) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.attribution import ROLE_TERMS, SentenceInfo
 from newsbot.engine.dates import dates_in
 from newsbot.engine.question import Question
 from newsbot.engine.value_scope import in_scope
@@ -25,7 +25,7 @@ from newsbot.text import is_stopword, term
 _MONEY_RE = re.compile(
     r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand))?\s+"
-    r"(?:dollars|euros|pounds|yuan|yen|rubles|francs|USD|EUR|GBP)\b",
+    r"(?:dollars|euros|pounds|yuan|yen|rubles|roubles|francs|pesos|rupees|reais|lira|krona|kronor|rand|USD|EUR|GBP)\b",
     re.IGNORECASE,
 )
 #: Words that bound an amount or a count ("at least 120", "as much as $500 million"): part of what was said.
@@ -33,6 +33,8 @@ _BOUND = (r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|a
           r"some|roughly|approximately|as (?:much|many) as|an estimated|estimated) )?")
 _BOUND_RE = re.compile(_BOUND + r"$", re.IGNORECASE)
 #: A count with its bound. Counts in words from two up ("one" is as often a pronoun: "Putin was the one …").
+_RANGE_RE = re.compile(r"\bbetween\s+[$€£]?\d[\d,.]*(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k))?\s+and\s+$",
+                       re.IGNORECASE)
 _PERCENT_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?=\s*(?:%|per ?cent\b|percentage points?\b))", re.IGNORECASE)
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -182,6 +184,7 @@ def _money(s: SentenceInfo) -> list[Value]:
         if scale:
             amount *= _SCALE[scale.group(1).lower()]
         bound = _BOUND_RE.search(s.text[max(0, m.start() - 20) : m.start()])  # "as much as $500 million"
+        bound = _RANGE_RE.search(s.text[max(0, m.start() - 40) : m.start()]) or bound  # "between 60 million and …"
         begin = m.start() - (len(bound.group(0)) if bound else 0)
         text = s.text[begin : m.start()] + text.strip()
         out.append(Value(text, s.start + begin, s.start + begin + len(text), ("money", amount)))
@@ -190,7 +193,8 @@ def _money(s: SentenceInfo) -> list[Value]:
 
 def _names(question: Question, s: SentenceInfo, *, merge_places: bool) -> list[Value]:
     runs = [n for n in map(lambda n: _without_title(question, n), s.names)
-            if n and not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES]
+            if n and not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES
+            and term(n[0]) not in ROLE_TERMS]  # "Chief executive Dominic Farrow": "Chief" is no one
     if merge_places:
         merged: list[tuple[str, int, int]] = []
         for run in runs:
