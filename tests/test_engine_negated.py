@@ -137,3 +137,12 @@ def test_doing_the_opposite_refutes_and_not_doing_the_opposite_leaves_it_open() 
     assert ask_texts("Did Unison accept the deal?",
                      "Unison did not reject the deal outright, its leaders said.").verdict is Verdict.CONTEXT
     assert ask_texts("Did Orbit win the contract?", "Orbit lost the contract to Vega in March.").verdict is Verdict.REFUTED
+
+
+def test_a_denial_of_what_the_sentence_before_said_refutes_it() -> None:
+    text = "Doyle said Hallam had planned to close two bakeries. Hallam denied this on Wednesday."
+    answer = ask_texts("Did Hallam plan to close bakeries?", text)
+    assert answer.verdict is Verdict.CONTESTED
+    assert [s.speaker for s in answer.sides if s.stance is Stance.REFUTES] == ["Hallam"]
+    alone = ask_texts("Did Hallam plan to close bakeries?", "Hallam plans to expand. Hallam denied this on Wednesday.")
+    assert alone.verdict is not Verdict.REFUTED

@@ -57,6 +57,9 @@ def judge_yesno(
 
     ``aliases``: every word the evidence uses for each person (:func:`aliases_of`); this article's alone if None.
     """
+    denial = _denies_previous(question, analysis, s, title, title_terms, aliases)
+    if denial is not None:  # "Doyle said Hallam had planned to close two bakeries. Hallam denied this."
+        return denial
     own = coverage(question, s.terms)
     window = window_terms(analysis, s, title_terms)
     win = coverage(question, window)
@@ -84,6 +87,28 @@ def judge_yesno(
     if own >= 0.5 and (not question.entities or question.entities & s.terms):
         return Judgement(s, Stance.CONTEXT, own, win)
     return None
+
+
+_ANAPHORIC_DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|disputed|disputes)\s+(?:this|that|it|"
+                               r"(?:the|these|those) (?:claims?|reports?|allegations?|accusations?|account))\b(?!\s+\w+ed\b)")
+
+
+def _denies_previous(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, title: str,
+                     title_terms: frozenset[str], aliases: Aliases | None) -> Judgement | None:
+    """A denial of what the sentence before said ("Hallam denied this on Wednesday") refutes the claim when
+    that sentence stated it and someone else said so."""
+    if s.index == 0 or not s.attribution.speaker or not _ANAPHORIC_DENIAL.search(s.text):
+        return None
+    prev = analysis.sentences[s.index - 1]
+    if prev.paragraph != s.paragraph or prev.attribution.key == s.attribution.key:
+        return None
+    j = judge_yesno(question, analysis, prev, title, title_terms, aliases)
+    if j is None or j.stance is Stance.CONTEXT:
+        return None
+    stated = (j.stance is Stance.SUPPORTS) != question.negated
+    if not stated:
+        return None
+    return Judgement(s, Stance.SUPPORTS if question.negated else Stance.REFUTES, j.own_coverage, j.window_coverage)
 
 
 def _reported(s: SentenceInfo, pred_at: int) -> SentenceInfo:
