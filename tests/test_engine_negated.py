@@ -146,3 +146,8 @@ def test_a_denial_of_what_the_sentence_before_said_refutes_it() -> None:
     assert [s.speaker for s in answer.sides if s.stance is Stance.REFUTES] == ["Hallam"]
     alone = ask_texts("Did Hallam plan to close bakeries?", "Hallam plans to expand. Hallam denied this on Wednesday.")
     assert alone.verdict is not Verdict.REFUTED
+
+
+def test_released_without_bail_refutes_released_on_bail() -> None:
+    answer = ask_texts("Was Salcedo released on bail?", "A judge released Salcedo on Wednesday without bail.")
+    assert answer.verdict is Verdict.REFUTED

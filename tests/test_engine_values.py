@@ -342,3 +342,10 @@ def test_a_two_word_title_and_a_body_named_with_and() -> None:
 def test_who_did_it_is_never_what_it_was_done_to() -> None:
     answer = ask_texts("Who blocked the takeover?", "The regulator blocked the takeover of Crustworth by Hallam Foods.")
     assert "Crustworth" not in side_values(answer)
+
+
+def test_a_count_after_including_is_a_part_and_a_name_and_others_counts_the_name() -> None:
+    text = ("Mayor Eduardo Salcedo, 58, and four other people, including two municipal planning officials, were "
+            "detained in early-morning raids, the Civil Guard said in a statement.")
+    answer = ask_texts("How many people were detained?", text)
+    assert side_values(answer) == {"Mayor Eduardo Salcedo, 58, and four other people"}  # five, not two

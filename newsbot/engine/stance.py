@@ -90,7 +90,8 @@ def judge_yesno(
 
 
 _ANAPHORIC_DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|disputed|disputes)\s+(?:this|that|it|"
-                               r"(?:the|these|those) (?:claims?|reports?|allegations?|accusations?|account))\b(?!\s+\w+ed\b)")
+                               r"(?:the|these|those) (?:claims?|reports?|allegations?|accusations?|account))\b"
+                               r"(?!\s+\w+ed\b)")
 
 
 def _denies_previous(question: Question, analysis: ArticleAnalysis, s: SentenceInfo, title: str,
@@ -273,12 +274,13 @@ def _breaks_before(s: SentenceInfo, i: int) -> bool:
 
 
 def _object_negated(question: Question, s: SentenceInfo, pred_at: int) -> bool:
-    """"caused by a faulty seal, not a failed valve": every word of what the claim puts after its verb
-    stands, after the verb, in a phrase that "not" opens (within three words)."""
+    """"caused by a faulty seal, not a failed valve", "released Salcedo without bail": every word of what the
+    claim puts after its verb stands, after the verb, in a phrase that "not", "no" or "without" opens (within
+    three words)."""
     asked = question.content - question.subject_terms - {question.predicate} - question.entities
     later = [i for i in range(pred_at + 1, len(s.tokens)) if term(s.tokens[i].text) in asked]
-    return bool(later) and all(any(t.text.lower() == "not" for t in s.tokens[max(pred_at + 1, i - 3) : i])
-                               for i in later)
+    return bool(later) and all(any(t.text.lower() in ("not", "without", "no")
+                                   for t in s.tokens[max(pred_at + 1, i - 3) : i]) for i in later)
 
 
 _CLAIM_NOUNS = frozenset("report reports claim claims allegation allegations suggestion suggestions suggest rumour "

@@ -93,6 +93,8 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     span = re.match(r"[- ](?:year|month|week|day|hour|minute)s?(?:-old)?\b", s.text[end:])
     if asks != "how old" and re.search(r"\b(?:aged|ages)\s+(?:\d+\s+and\s+)?$", s.text[: m.start()]):
         return []  # "Two men, aged 34 and 41, were arrested": ages, not how many
+    if re.search(r"\bincluding\s+$", s.text[: m.start()]):
+        return []  # "ten people, including two officials": a part, not how many
     if asks in ("how old", "how long"):  # an age or a length of time, nothing else
         age = span is not None and span.group(0).endswith("-old") or re.match(r",", s.text[end:]) \
             and s.text[max(0, m.start() - 2) : m.start()] == ", "  # "Costa, 23," / "a 23-year-old"
@@ -110,10 +112,17 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
         if term(nxt[1]) != counted:
             return []
         end += nxt.end()
-    elif counted and (unit := _UNIT_RE.match(s.text[end:])) and not any(is_stopword(w) for w in unit[0].split()):
+    elif counted and (unit := _UNIT_RE.match(s.text[end:])) \
+            and not any(is_stopword(w) and w != "other" for w in unit[0].split()):
         end += unit.end()  # "four dock workers" for "How many people were killed?": what the source counted
     key = ("n", _NUMBER_WORDS.get(m["n"].lower(), m["n"].replace(",", "")))
+    named = _NAMED_AND.search(s.text[: m.start()]) if re.match(r"\s+others?\b", s.text[m.end() :]) else None
+    if named is not None and key[1].isdigit():  # "Salcedo, 58, and four other people": five
+        return [Value(s.text[named.start(1) : end], s.start + named.start(1), s.start + end, ("n", str(int(key[1]) + 1)))]
     return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
+
+
+_NAMED_AND = re.compile(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)(?:,\s*\d{1,3},)?\s+and\s+$")
 
 
 _UNIT_RE = re.compile(r"(?:\s+[a-z][\w-]*)?\s+(?:[a-z][\w-]*s|(?:wo)?men|children|people)\b")
