@@ -151,3 +151,10 @@ def test_a_denial_of_what_the_sentence_before_said_refutes_it() -> None:
 def test_released_without_bail_refutes_released_on_bail() -> None:
     answer = ask_texts("Was Salcedo released on bail?", "A judge released Salcedo on Wednesday without bail.")
     assert answer.verdict is Verdict.REFUTED
+
+
+def test_a_described_source_can_be_the_one_asked_about() -> None:
+    text = ("The mayor of Torrevieja, Eduardo Salcedo, was not arrested but voluntarily appeared before investigators "
+            "on Tuesday, the town hall said in a statement on Wednesday.")
+    answer = ask_texts("Did the town hall deny that Salcedo was arrested?", text)
+    assert answer.verdict is Verdict.SUPPORTED and answer.sides[0].speaker == "the town hall"

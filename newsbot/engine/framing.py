@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsbot.engine.described import DESCRIBED_RE
 from newsbot.text import is_stopword, term
 
 _LEADS = re.compile(
@@ -88,6 +89,6 @@ def _source_terms(who: str) -> frozenset[str]:
     names no one ("the article", "it"), so "Does the article say …?" stays an ordinary question.
     """
     words = who.split()
-    if not any(w[:1].isupper() or w.lower() in _SOURCE_ROLES for w in words):
-        return frozenset()
+    if not any(w[:1].isupper() or w.lower() in _SOURCE_ROLES for w in words) and not DESCRIBED_RE.fullmatch(who):
+        return frozenset()  # "the town hall", "the union" are sources described, not named
     return frozenset(term(w) for w in words if not re.search(r"[’']s$", w) and not is_stopword(w) and term(w))

@@ -37,6 +37,7 @@ def is_asked_source(q: Question, found: list[Found]) -> bool:
     attr = f.sentence.attribution
     if attr.key:
         words = set(f.analysis.name_terms.get(attr.key, frozenset({attr.key})))
+        words |= {term(w) for w in (attr.speaker or "").split()}  # "the town hall" speaks as written
         for s in f.analysis.sentences:
             if s.attribution.key == attr.key and s.attribution.role:
                 words |= {term(w) for w in s.attribution.role.split()}
