@@ -240,3 +240,10 @@ def test_an_active_sentence_answers_a_passive_question_about_its_object() -> Non
     assert "the town hall says the mayor of Torrevieja was not arrested" in answer.summary
     assert ask_texts("Was the mayor of Torrevieja arrested?", "The mayor of Torrevieja arrested two police officers.") \
         .verdict is not Verdict.SUPPORTED
+
+
+def test_a_press_secretary_telling_what_happened_is_no_call_for_it() -> None:
+    text = "Lukashenko's press secretary Natalya Eismont told RBC that he apologized."
+    assert ask_texts("Did Lukashenko apologize?", text).verdict is Verdict.SUPPORTED
+    assert ask_texts("Did Lukashenko apologize?", "Lukashenko wanted to apologize, Zelensky said.").verdict \
+        is Verdict.CONTEXT

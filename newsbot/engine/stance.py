@@ -178,8 +178,8 @@ _DECLINED = frozenset("declined declines decline failed fails fail".split())
 _HEDGES = frozenset("""likely unlikely expected may might could possibly probably perhaps considering weighing mulling
     exploring consider considers weigh weighs""".split())
 #: "called for Salcedo to resign", "urged the bank to cut": a call for an act is not the act.
-_CALLS = re.compile(r"\b(?:call(?:s|ed|ing)? (?:on|for)|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|ask(?:s|ed|ing)?|"
-                    r"want(?:s|ed)?|press(?:es|ed|ing)?|push(?:es|ed|ing)? for|appeal(?:s|ed|ing)? (?:to|for))\s+"
+_CALLS = re.compile(r"\b(?:call(?:s|ed|ing)? (?:on|for)|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|want(?:s|ed)?|"
+                    r"push(?:es|ed|ing)? for|appeal(?:s|ed|ing)? (?:to|for))\s+"
                     r"(?:\S+\s+){0,5}?(?:to|that)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
 #: "declined to say whether other products would be examined": nothing is said either way.
 _UNSAID = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|wouldn't|didn't) (?:to )?(?:say|comment on|confirm|"
@@ -199,7 +199,7 @@ def _called_for(question: Question, s: SentenceInfo, pred_at: int) -> bool:
     say ("declined to say whether other products would be examined"), and the question does not ask that."""
     before = s.text[: s.tokens[pred_at].start - s.start]
     asked = question.text.lower()
-    return bool(_CALLS.search(before)) and not re.search(r"\b(?:call|urge|demand|ask|want|press|push|appeal)", asked) \
+    return bool(_CALLS.search(before)) and not re.search(r"\b(?:call|urge|demand|want|push|appeal)", asked) \
         or bool(_UNSAID.search(before))
 
 
