@@ -349,3 +349,19 @@ def test_a_count_after_including_is_a_part_and_a_name_and_others_counts_the_name
             "detained in early-morning raids, the Civil Guard said in a statement.")
     answer = ask_texts("How many people were detained?", text)
     assert side_values(answer) == {"Mayor Eduardo Salcedo, 58, and four other people"}  # five, not two
+
+
+def test_number_words_in_a_yes_no_question_must_be_the_sources() -> None:
+    assert ask_texts("Were nine people arrested?", "Police said 14 people had been arrested.").verdict \
+        is not Verdict.SUPPORTED
+    assert ask_texts("Were three wards closed?", "Two wards were closed on Tuesday.").verdict is not Verdict.SUPPORTED
+
+
+def test_a_datelines_day_and_the_whole_of_a_part_are_not_the_count() -> None:
+    text = ("LEEDS, England, April 30 (Reuters) - Two wards at St James's University Hospital were closed on "
+            "Tuesday, the hospital trust said.")
+    wards = ask_texts("How many wards were closed?", text)
+    assert side_values(wards) == {"Two wards"} and wards.sides[0].speaker == "the hospital trust"
+    inspected = ask_texts("How many aircraft have been inspected?", "Eight of the 12 aircraft have been inspected, "
+                          "Nordavia said.")
+    assert side_values(inspected) == {"Eight"}

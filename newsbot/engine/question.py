@@ -137,7 +137,7 @@ def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Questi
         content.add(t)
         if kind == "yesno" and verb_start and tok.start < verb_start:
             subject_terms.add(t)  # "the Latvian president": who did it, in the question's words
-        if any(ch.isdigit() for ch in tok.text):
+        if any(ch.isdigit() for ch in tok.text) or t.isdigit():  # "nine", "third": numbers a source must state
             numbers.add(t)
             weights[t] = 2.0
         elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in WH | AUX) \

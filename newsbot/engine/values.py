@@ -43,7 +43,7 @@ _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "ninety": "90", "hundred": "100"}
 _WORDS_ALT = "|".join(w for w in _NUMBER_WORDS if w not in ("zero", "one"))
 _COUNT_RE = re.compile(  # a number word in lower case, or capitalised where it opens the sentence ("Fourteen people")
-    _BOUND + rf"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:{_WORDS_ALT})|(?-i:(?<=^)|(?<=^[“\"‘']))"
+    _BOUND + rf"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:{_WORDS_ALT})|(?-i:(?<=^)|(?<=^[“\"‘'])|(?<= - )|(?<=— ))"
     rf"(?-i:{'|'.join(w.capitalize() for w in _WORDS_ALT.split('|'))}))\b", re.IGNORECASE)
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
@@ -95,6 +95,9 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
         return []  # "Two men, aged 34 and 41, were arrested": ages, not how many
     if re.search(r"\bincluding\s+$", s.text[: m.start()]):
         return []  # "ten people, including two officials": a part, not how many
+    if re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+$|(?:\d|\b(?:{_WORDS_ALT}))\s+of\s+(?:the\s+)?$", s.text[: m.start()],
+                 re.IGNORECASE):
+        return []  # "April 30 (Reuters)": a day; "Eight of the 12 aircraft": the whole, not the part counted
     if asks in ("how old", "how long"):  # an age or a length of time, nothing else
         age = span is not None and span.group(0).endswith("-old") or re.match(r",", s.text[end:]) \
             and s.text[max(0, m.start() - 2) : m.start()] == ", "  # "Costa, 23," / "a 23-year-old"
@@ -122,6 +125,8 @@ def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]
     return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
 
 
+_MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
+    "august|september|october|november|december"
 _NAMED_AND = re.compile(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)(?:,\s*\d{1,3},)?\s+and\s+$")
 
 
