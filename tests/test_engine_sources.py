@@ -276,3 +276,26 @@ def test_an_allegation_has_its_speaker_and_a_trailing_body_is_who_said_it() -> N
 def test_a_name_before_another_subject_does_not_speak_for_it() -> None:
     answer = ask_texts("Was Salcedo arrested?", "Salcedo was not arrested, the village elder said.")
     assert answer.verdict is Verdict.REFUTED and answer.sides[0].speaker is None  # the outlet's, not Salcedo's
+
+
+def test_a_who_clause_after_a_name_does_not_take_the_speech_and_nobody_speaks_in_a_negated_verb() -> None:
+    ames = ask_texts("What did Victor Ames allege?", "Victor Ames, who managed the Grammy-winning singer from 2016 "
+                     "until last year, alleges that Lenoir fired him to avoid paying his share.")
+    assert ames.sides[0].speaker == "Victor Ames"
+    deal = ask_texts("Is the Halcyon deal worth $60 million?", "The Halcyon deal is worth $60 million, though neither "
+                     "the label nor Lenoir has confirmed the figure.")
+    assert all(s.speaker != "Lenoir" for s in deal.sides)
+
+
+def test_whose_lawyers_is_not_a_lawyer_and_a_body_before_a_title_is_part_of_the_role() -> None:
+    assert ask_texts("Who is Victor Ames' lawyer?", "Mara Lenoir's lawyers said Victor Ames was dismissed.").verdict \
+        is Verdict.NOT_FOUND
+    mutua = ask_texts("Did Paul Mutua promise to cooperate?", "Athletics Kenya president Paul Mutua said the "
+                      "federation would cooperate fully with the AIU.")
+    assert mutua.sides[0].speaker == "Paul Mutua (Athletics Kenya president)"
+
+
+def test_what_did_a_source_say_takes_only_that_sources_words() -> None:
+    text = "The airline is expected to seek compensation from engine maker Pratt & Whitney Canada, analysts said."
+    assert ask_texts("What did the engine maker say?", text).verdict is Verdict.NOT_FOUND
+    assert ask_texts("What did the analysts say?", text).verdict is not Verdict.NOT_FOUND

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from newsbot.engine.attribution import ROLE_TERMS, ArticleAnalysis, Attribution, SentenceInfo, analyze_article
+from newsbot.engine.attribution import (
+    ROLE_TERMS,
+    ArticleAnalysis,
+    Attribution,
+    SentenceInfo,
+    analyze_article,
+)
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.values import Value
 from newsbot.engine.wording import Found, in_outlet_frame

@@ -122,7 +122,7 @@ def _predicate_phrase_start(words: list[str], i: int) -> int:
 _BE = frozenset("is are was were".split())
 _PLACE_WORDS = frozenset("in on at near inside outside within from part located based one a an the".split())
 _ADJECTIVE_ENDS = ("ed", "en", "ing", "ous", "ful", "ive", "able", "ible", "ic", "al", "ant", "ent", "less")
-_ADJECTIVES = frozenset("ready able likely aware close open free safe alive dead true due guilty busy".split())
+_ADJECTIVES = frozenset("ready able likely aware close open free safe alive dead true due guilty busy worth".split())
 
 
 def _noun_before_place(words: list[str], i: int) -> bool:
@@ -172,6 +172,8 @@ def _base(past: str) -> str | None:
 def negate(statement: str) -> str:
     """"Lukashenko apologized" -> "Lukashenko did not apologize"; "it is not so that …" when the verb is unclear."""
     words = statement.split()
+    if words and words[0].lower() in ("all", "every"):  # "all the aircraft have been inspected"
+        return "not " + statement
     if words and words[0].lower() in _NOBODY:  # "anyone was injured" -> "no one was injured"
         return " ".join([_NOBODY[words[0].lower()], *words[1:]])
     at = verb_index(words, "")
@@ -260,5 +262,7 @@ def claim_statements(question_body: str, claim_body: str) -> tuple[str | None, s
         subj, tail = rest[:verb_at], rest[verb_at:]
         if len(subj) == 1 and subj[0].lower() in _NOBODY:  # "Was anyone injured?" -> "no one was injured"
             return " ".join([*subj, aux, *tail]), " ".join([_NOBODY[subj[0].lower()], aux, *tail])
+        if subj[0].lower() in ("all", "every"):  # "not all the aircraft have been inspected"
+            return " ".join([*subj, aux, *tail]), " ".join(["not", *subj, aux, *tail])
         return " ".join([*subj, aux, *tail]), " ".join([*subj, aux, "not", *tail])
     return None, None

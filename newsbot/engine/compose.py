@@ -28,7 +28,11 @@ from newsbot.engine.relevance import (
 from newsbot.engine.reported import said_by_answer
 from newsbot.engine.stance import Judgement, judge_yesno
 from newsbot.engine.subject import aliases_of
-from newsbot.engine.value_answer import MAX_QUOTES_PER_SIDE, MAX_SIDES_PER_STANCE, value_answer
+from newsbot.engine.value_answer import (
+    MAX_QUOTES_PER_SIDE,
+    MAX_SIDES_PER_STANCE,
+    value_answer,
+)
 from newsbot.engine.wording import (
     CitationBook,
     Found,
@@ -36,6 +40,7 @@ from newsbot.engine.wording import (
     summary_for,
 )
 from newsbot.models import Answer, Evidence, Stance, Verdict
+from newsbot.text import is_stopword, term, tokens
 
 OPEN_MIN_COVERAGE = 0.6
 OPEN_ANSWER_COVERAGE = 0.75
@@ -107,7 +112,10 @@ def _group_by_speaker(judged: list[tuple[Candidate, Judgement]]) -> list[list[tu
 
 def _open(q: Question, candidates: list[Candidate]) -> Answer | None:
     scored = []
+    speaker = _asked_speaker(q.text)
     for c in candidates:
+        if speaker and not speaker <= _speaker_terms(c):
+            continue  # "What did the engine maker say?": only what the engine maker says
         own = coverage(q, c.sentence.terms)
         window = window_terms(c.analysis, c.sentence, c.title_terms)
         names = names_context(c.analysis, c.sentence)
@@ -131,6 +139,22 @@ def _open(q: Question, candidates: list[Candidate]) -> Answer | None:
     verdict = Verdict.SUPPORTED if answering else Verdict.CONTEXT
     return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides),
                   sides=sides, citations=book.citations)
+
+
+_SAID = re.compile(r"(?i)^what (?:did|does|do|has|have) (.+?) (?:say|tell|told|announce|claim|write|allege|argue|"
+                   r"report|reply|respond)\b")
+
+
+def _asked_speaker(question: str) -> frozenset[str]:
+    """The terms of the source "What did <source> say?" asks about; empty for other questions."""
+    m = _SAID.match(question)
+    return frozenset(term(t.text) for t in tokens(m.group(1)) if not is_stopword(t.text)) if m else frozenset()
+
+
+def _speaker_terms(c: Candidate) -> set[str]:
+    """Words the sentence's speaker goes by: its name, its role, every name the article gives it."""
+    a = c.sentence.attribution
+    return {term(w) for w in f"{a.speaker or ''} {a.role or ''}".split()} | set(c.analysis.name_terms.get(a.key or "", ()))
 
 
 _REASON = re.compile(r"\b(?:because|reason|due to|owing to|as a result|in order to|so that)\b", re.IGNORECASE)

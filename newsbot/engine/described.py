@@ -34,7 +34,7 @@ DESCRIBED_RE = re.compile(
     r"lender|retailer|developer|producer|team|family|relatives|suit|lawsuit|complaint|filing|indictment|report|"
     r"statement|study|survey|letter|memo)"
     r"(?!['’]s)"
-    r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from)\b"
+    r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from|for)\b"
     r"[^,;:]*)?",
     re.IGNORECASE,
 )
@@ -46,7 +46,7 @@ SPEAKING_FOR_RE = re.compile(r"\b(?:an?|the) (?:spokesperson|spokesman|spokeswom
 def described_source(text: str, start: int, verb_start: int) -> str | None:
     """"two people familiar with the matter told …", "one of the people said", "the interior ministry said":
     sources described, not named, as written (a sentence-opening "The" in lower case)."""
-    clause = re.split(r"[,;:]", text[start:verb_start])[-1].strip()
+    clause = re.split(r"[,;:]", text[start:verb_start])[-1].strip().lstrip("”\"’' ")  # "…,” a spokesman said"
     clause = re.sub(r"\s+(?:has|have|had)$", "", clause)  # "The university has said …"
     m = DESCRIBED_RE.fullmatch(clause)
     if m is None:  # "The interior ministry rejected the claim and said …": the subject of both verbs
@@ -55,6 +55,8 @@ def described_source(text: str, start: int, verb_start: int) -> str | None:
             return None
         if re.search(r"[A-Z]", clause[m.end() :]):
             return None  # another name takes the second verb
+    if re.search(r"\bfor\s+(?:\w+\s+)*?[A-Z]", m.group(0)[m.end("head") - m.start() :]):
+        return None  # "a spokesperson for Prime Minister Grace Mensah": speaks under her name
     if m.group("head")[:1].isupper() and m.start("head") > 0:
         return None  # "the Federal Aviation Authority", "the Dutch Safety Board": named, not described
     found = m.group(0)

@@ -14,7 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsbot.engine.described import DESCRIBED_RE, SPEAKING_FOR_RE, UNNAMED, described_source
+from newsbot.engine.described import (
+    DESCRIBED_RE,
+    SPEAKING_FOR_RE,
+    UNNAMED,
+    described_source,
+)
 from newsbot.text import MONTHS, WEEKDAYS, Token, term
 
 SPEECH_VERBS = frozenset(
@@ -171,6 +176,9 @@ def direct_attribution(
                 return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE | _DETERMINERS:
             continue  # "was told", "the alleged bribes"
+        if any(t.text.lower() in ("not", "never", "nor", "neither") or t.text.lower().endswith("n't")
+               for t in outside[max(0, k - 3) : k]):
+            continue  # "neither the label nor Lenoir has confirmed the figure": nobody says it
         if tok.text[:1].isupper() and tok.start > start:
             continue  # "the United States" names a country; it does not report speech
         unnamed = described_source(text, start, tok.start)
@@ -183,6 +191,12 @@ def direct_attribution(
             return Attribution(last_named.speaker, last_named.key, last_named.role,
                                _audience(text, tok, end) or occasion(text, start, end) or last_named.audience,
                                _when(text, start, end, tok) or last_named.when)
+        described = _apposed_to(text, start, names, tok)
+        if described is not None:  # "Dmitri Voss, a researcher at … firm Hollowpoint, told": Voss speaks
+            (name, _, _), role = described
+            return Attribution(strip_possessive(name), name_key(name), role=role,
+                               audience=_audience(text, tok, end) or occasion(text, start, end),
+                               when=_when(text, start, end, tok))
         if not before:
             after = [n for n in names if n[1] >= tok.end and n[1] - tok.end <= 2]  # "…,” said Colonel Ivan Petrov
             if not after or low in ("told", "tells"):  # "… told Northwire": the audience, not who spoke
@@ -190,12 +204,6 @@ def direct_attribution(
             name = strip_possessive(after[0][0])
             return Attribution(name, name_key(name), when=_when(text, start, end, tok))
         name, nstart, _ = before[-1]
-        described = _apposed_to(text, names, before[-1], tok)
-        if described is not None:  # "Dmitri Voss, a researcher at … firm Hollowpoint, told": Voss speaks
-            (name, nstart, _), role = described
-            return Attribution(strip_possessive(name), name_key(name), role=role,
-                               audience=_audience(text, tok, end) or occasion(text, start, end),
-                               when=_when(text, start, end, tok))
         name = strip_possessive(name)
         agent = SPEAKING_FOR_RE.search(text, start, nstart)
         if agent is not None and agent.end() == nstart:  # "A spokesperson for Prime Minister Grace Mensah said"
@@ -209,21 +217,23 @@ def direct_attribution(
     return None
 
 
-def _apposed_to(text: str, names: tuple[tuple[str, int, int], ...], name: tuple[str, int, int],
+def _apposed_to(text: str, start: int, names: tuple[tuple[str, int, int], ...],
                 verb: Token) -> tuple[tuple[str, int, int], str | None] | None:
-    """The name a description stands beside, when ``name`` only ends that description: in "Pulsetrack, the
-    fitness-tracking app owned by Kestrel Health, said" Pulsetrack speaks, not Kestrel Health. With the
-    description as the role when it names one ("a researcher at … Hollowpoint")."""
-    if not re.fullmatch(r",\s*", text[name[2] : verb.start]):
+    """The name a description between commas stands beside, right before the speech verb: in "Pulsetrack, the
+    fitness-tracking app owned by Kestrel Health, said" Pulsetrack speaks, not Kestrel Health; so does Victor
+    Ames in "Victor Ames, who managed the … singer …, alleges". With the description as the role when it
+    names one ("a researcher at … Hollowpoint")."""
+    closing = re.search(r",\s*$", text[start : verb.start])
+    if closing is None:
         return None
-    head = next((n for n in reversed(names) if n[2] < name[1]), None)
-    if head is None or not acts(head):
-        return None
-    m = re.fullmatch(r",\s+(?:(?:an?|the)\s+)?([a-z][^,;:“”\"]*)", text[head[2] : name[2]])
-    if m is None:
-        return None
-    role = m.group(1).strip()
-    return head, role if any(w in _ROLE_WORDS for w in role.lower().split()) else None
+    end = start + closing.start()
+    opening = text.rfind(",", start, end)
+    head = next((n for n in names if n[2] == opening), None)
+    desc = text[opening + 1 : end].strip()
+    if opening < 0 or head is None or not acts(head) or not re.match(r"[a-z]", desc) or '"' in desc or "“" in desc:
+        return None  # "press secretary, Natalya Eismont, told": the name is the description's own
+    role = re.sub(r"^(?:an?|the)\s+", "", desc)
+    return head, role if any(w in _ROLE_WORDS for w in role.lower().split()) and not re.match(r"wh", role) else None
 
 
 def _role(text: str, start: int, name_start: int) -> str | None:
@@ -234,9 +244,9 @@ def _role(text: str, start: int, name_start: int) -> str | None:
     tail: list[str] = []
     for w in reversed(head.split()[-3:]):  # "… at Dayton,” spokesman Mark Ruiz": only the words next to the name
         if w[:1].isupper() and w.isalpha() and w not in ("A", "An", "The") and tail \
-                and tail[0].strip(",") in _ROLE_WORDS:
-            tail.insert(0, w)  # "A Pulsetrack spokesperson, Emily Hart": whose spokesperson she is
-            break
+                and (tail[0].strip(",") in _ROLE_WORDS or tail[0][:1].isupper()):
+            tail.insert(0, w)  # "A Pulsetrack spokesperson, Emily Hart", "Athletics Kenya president Paul Mutua"
+            continue
         if not w.islower() or not w[-1].isalpha() and tail:
             break
         tail.insert(0, w)

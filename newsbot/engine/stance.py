@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from newsbot.engine.assertion import asserted
 from newsbot.engine.attribution import (
     SPEECH_VERBS,
     ArticleAnalysis,
@@ -34,7 +35,15 @@ from newsbot.engine.subject import (
     subject_matches,
 )
 from newsbot.models import Stance
-from newsbot.text import DENIALS, Token, is_negation, term, term_at, terms_of
+from newsbot.text import (
+    DENIALS,
+    NUMBER_WORDS,
+    Token,
+    is_negation,
+    term,
+    term_at,
+    terms_of,
+)
 
 NEGATION_WINDOW = 4
 
@@ -80,7 +89,7 @@ def judge_yesno(
         # The subject is there by name, though another article gave its title ("the Latvian president").
         stated = window | question.subject_terms if question.subject else window
         if coverage(question, stated) >= 0.6 and _objects_stated(question, analysis, s, pred_at):
-            if _hedged(question, s, pred_at) or _under_negated_verb(s, pred_at) or _called_for(question, s, pred_at):
+            if not asserted(question, s, pred_at):
                 return Judgement(s, Stance.CONTEXT, own, win)  # "was likely to rise", "did not prove that it causes"
             stance = _polarity(question, s, pred_at, opposite=opposite)
             return Judgement(_reported(s, pred_at) if stance is not Stance.CONTEXT else s, stance, own, win)
@@ -175,42 +184,6 @@ def _polarity(question: Question, s: SentenceInfo, pred_at: int, *, opposite: bo
 
 _ARTICLES = frozenset("a an the".split())
 _DECLINED = frozenset("declined declines decline failed fails fail".split())
-_HEDGES = frozenset("""likely unlikely expected may might could possibly probably perhaps considering weighing mulling
-    exploring consider considers weigh weighs""".split())
-#: "called for Salcedo to resign", "urged the bank to cut": a call for an act is not the act.
-_CALLS = re.compile(r"\b(?:call(?:s|ed|ing)? (?:on|for)|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|want(?:s|ed)?|"
-                    r"push(?:es|ed|ing)? for|appeal(?:s|ed|ing)? (?:to|for))\s+"
-                    r"(?:\S+\s+){0,5}?(?:to|that)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
-#: "declined to say whether other products would be examined": nothing is said either way.
-_UNSAID = re.compile(r"\b(?:declin\w*|refus\w*|would not|did not|wouldn't|didn't) (?:to )?(?:say|comment on|confirm|"
-                     r"disclose|specify|reveal)\s+(?:whether|if|when|how|why|where|what|who)\b", re.IGNORECASE)
-
-
-def _hedged(question: Question, s: SentenceInfo, pred_at: int) -> bool:
-    """The verb is only possible or expected ("was likely to rise", "could face"), and the question does not
-    ask about a possibility: the sentence neither states nor denies that it happened."""
-    asked = {w.lower().strip("?,.") for w in question.text.split()}
-    before = [t.text.lower() for t in s.tokens[max(0, pred_at - 3) : pred_at]]
-    return any(w in _HEDGES and w not in asked for w in before)
-
-
-def _called_for(question: Question, s: SentenceInfo, pred_at: int) -> bool:
-    """The act is only called for ("The opposition called for Salcedo to resign"), or the source would not
-    say ("declined to say whether other products would be examined"), and the question does not ask that."""
-    before = s.text[: s.tokens[pred_at].start - s.start]
-    asked = question.text.lower()
-    return bool(_CALLS.search(before)) and not re.search(r"\b(?:call|urge|demand|want|push|appeal)", asked) \
-        or bool(_UNSAID.search(before))
-
-
-def _under_negated_verb(s: SentenceInfo, pred_at: int) -> bool:
-    """"The study did not prove that erythritol causes heart attacks": the "not" is the proving's; the
-    claim is neither stated nor denied (unlike "denied that …", which denies it)."""
-    words = [t.text.lower() for t in s.tokens[max(0, pred_at - 8) : pred_at]]
-    at = max((i for i, w in enumerate(words) if w in ("that", "whether", "if")), default=None)
-    return at is not None and any(is_negation(w) for w in words[max(0, at - 3) : at])
-
-
 def _governs(s: SentenceInfo, negation: Token, pred_at: int) -> bool:
     """A negation reaches the verb unless a comma closes the phrase it negates first: "Quill, who pleaded not
     guilty, plans to appeal" does not deny the appeal; "He did not, however, apologize" still denies."""
@@ -283,13 +256,32 @@ def _object_negated(question: Question, s: SentenceInfo, pred_at: int) -> bool:
                                    for t in s.tokens[max(pred_at + 1, i - 3) : i]) for i in later)
 
 
+def _partial(question: Question, s: SentenceInfo, pred_at: int) -> bool:
+    """"Have all the aircraft been inspected?" ← "eight of the 12 aircraft had been inspected": only some."""
+    if not re.search(r"\b(?:all|every)\b", question.text, re.IGNORECASE):
+        return False
+    for m in re.finditer(r"\b(\w+) of (?:the |its |their )?(\w+)\b", s.text[: s.tokens[pred_at].start - s.start]):
+        part, whole = (_NUMBER.get(w.lower(), w.replace(",", "")) for w in (m.group(1), m.group(2)))
+        if part.isdigit() and whole.isdigit() and int(part) < int(whole):
+            return True
+    return False
+
+
+_NUMBER = {w: n for w, n in NUMBER_WORDS.items() if n.isdigit()} | {"one": "1"}
 _CLAIM_NOUNS = frozenset("report reports claim claims allegation allegations suggestion suggestions suggest rumour "
                          "rumours rumor rumors".split())
 _WRONG = frozenset("wrong false untrue incorrect inaccurate baseless unfounded nonsense fake".split())
 
 
+_NO_TRUTH = re.compile(r"\b(?:no truth (?:in|to)|(?:incorrectly|wrongly|erroneously|mistakenly|falsely)\s+(?:said|reported|"
+                       r"stated|claimed|wrote|described)\b)", re.IGNORECASE)
+
+
 def _called_wrong(s: SentenceInfo, pred_at: int) -> bool:
-    """"Reports that fourteen workers were hospitalised are simply wrong": the claim is called false."""
+    """"Reports that fourteen workers were hospitalised are simply wrong", "There is no truth in the suggestion
+    that …", "An earlier version of this story incorrectly said …": the claim is called false."""
+    if _NO_TRUTH.search(s.text, 0, s.tokens[pred_at].start - s.start):
+        return True
     words = [t.text.lower() for t in s.tokens]
     that = next((i for i in range(pred_at - 1, max(0, pred_at - 10), -1) if words[i] == "that"), None)
     if that is None or that == 0 or words[that - 1] not in _CLAIM_NOUNS:
@@ -311,7 +303,7 @@ def _stated_polarity(question: Question, s: SentenceInfo, pred_at: int) -> Stanc
         return Stance.REFUTES  # "had lost $80 million last year, not $120 million as reported"
     if any(is_negation(t.text) and _governs(s, t, pred_at) for t in before):
         return Stance.REFUTES
-    if _object_negated(question, s, pred_at) or _called_wrong(s, pred_at):
+    if _object_negated(question, s, pred_at) or _called_wrong(s, pred_at) or _partial(question, s, pred_at):
         return Stance.REFUTES
     after = [t.text.lower() for t in s.tokens[pred_at + 1 : pred_at + 3]]
     if after[:1] and after[0] in ("no", "nothing", "none") or after[1:] and after[0] in _ARTICLES and after[1] == "no":

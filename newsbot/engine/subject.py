@@ -28,7 +28,13 @@ from newsbot.engine.attribution import (
     name_key,
 )
 from newsbot.engine.question import Question
-from newsbot.engine.referents import inside_single_quote, key_or_none, last_referent, other_gender, previous_subject
+from newsbot.engine.referents import (
+    inside_single_quote,
+    key_or_none,
+    last_referent,
+    other_gender,
+    previous_subject,
+)
 from newsbot.text import WEEKDAYS, is_negation, term, term_at
 
 Aliases = Mapping[str, frozenset[str]]
@@ -63,8 +69,9 @@ def subject_matches(
     if group is not None and not s.text[group.end() : s.tokens[pred_at].start - s.start].strip():
         named = question.subject_terms & question.entities or {question.subject}  # "Did X and Y speak?": both
         return named <= group_names(analysis, s)  # "the two leaders spoke": named before
-    if _noun_before(s, pred_at):
+    if _noun_before(s, pred_at) and term(s.tokens[pred_at - 1].text) not in question.subject_terms:
         return False  # "missile strikes launched from …": the strikes were launched, no one named launched them
+        # ("The Halcyon deal is worth …": "deal" is the asked subject's own head, so it goes on)
     pred_start = s.tokens[pred_at].start
     speaker_key = s.attribution.key
     excluded = {k for k in (speaker_key, key_or_none(s.attribution.audience)) if k}

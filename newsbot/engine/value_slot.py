@@ -85,6 +85,9 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         # not "Crustworth" of "The regulator blocked the takeover of Crustworth"
     if question.answer_type == "person":
         values = [v for v in values if not _ACRONYM.search(v.text)]  # "ATP Ranking", "NASA" are not people
+        values = [v for v in values if not re.search(r"[’']s?$", v.text)
+                  and not re.match(r"[’']s?\b", s.text[v.end - s.start : v.end - s.start + 2])]
+        # "Mara Lenoir's lawyers said" names whose lawyers, not a lawyer
         role = re.match(r"who (?:is|was|are|were)\b", question.text.lower())  # "Who is the prime minister?"
         slotted = [v for v in slotted if v in values] or ([] if role else _clause_subject(s, values, focus)) \
             or _speaker_as_subject(s, values, verbs)

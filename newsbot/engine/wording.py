@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from newsbot.engine.attribution import ROLE_TERMS, SPEECH_VERBS, UNNAMED, ArticleAnalysis, SentenceInfo
+from newsbot.engine.attribution import (
+    ROLE_TERMS,
+    SPEECH_VERBS,
+    UNNAMED,
+    ArticleAnalysis,
+    SentenceInfo,
+)
 from newsbot.engine.question import Question
 from newsbot.engine.subject import is_subject
 from newsbot.engine.values import Value
