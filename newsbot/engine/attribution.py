@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from newsbot.engine.acronyms import acronyms
 from newsbot.engine.speech import (
     ROLE_TERMS,
     SPEECH_VERBS,
     UNNAMED,
     Attribution,
-    acronyms,
     acts,
     direct_attribution,
     name_key,
