@@ -365,3 +365,9 @@ def test_a_datelines_day_and_the_whole_of_a_part_are_not_the_count() -> None:
     inspected = ask_texts("How many aircraft have been inspected?", "Eight of the 12 aircraft have been inspected, "
                           "Nordavia said.")
     assert side_values(inspected) == {"Eight"}
+
+
+def test_a_place_a_described_speaker_is_at_is_not_who_acted() -> None:
+    text = "Nurses at St James's University Hospital have accused managers of playing down an outbreak."
+    answer = ask_texts("Who accused managers of playing down the outbreak?", text)
+    assert "University Hospital" not in side_values(answer)

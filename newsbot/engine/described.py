@@ -32,7 +32,8 @@ DESCRIBED_RE = re.compile(
     r"navy|embassy|consulate|brigade|regulator|prosecution|administration|cabinet|presidency|palace|trust|"
     r"district|label|studio|network|broadcaster|newspaper|paper|magazine|carrier|manufacturer|maker|insurer|"
     r"lender|retailer|developer|producer|team|family|relatives|suit|lawsuit|complaint|filing|indictment|report|"
-    r"statement|study|survey|letter|memo)"
+    r"statement|study|survey|letter|memo|nurses|staff|workers|teachers|pilots|passengers|patients|parents|"
+    r"students|fans|members|employers)"
     r"(?!['’]s)"
     r"(?:\s+(?:familiar with|close to|briefed on|with (?:direct )?knowledge of|involved in|who|in|at|from|for)\b"
     r"[^,;:]*)?",

@@ -67,6 +67,11 @@ def confident(question: Question, s: SentenceInfo, values: list[Value]) -> Value
         prev = s.tokens[first - 1].text.lower() if first > 0 else ""
         if prev == "the" and first > 1:
             prev = s.tokens[first - 2].text.lower()
+        if prev.endswith(("’s", "'s")) and first > 1:  # "Nurses at St James's University Hospital": where at
+            back = first - 1
+            while back > 0 and s.tokens[back].text[:1].isupper():
+                back -= 1
+            prev = s.tokens[back].text.lower()
         if prev == "of" and first > 2 and s.tokens[first - 2].text.lower() in _PLACE_NOUNS:
             prev = "in"  # "in the port of Rotterdam": the place is Rotterdam
         if question.answer_type == "place" and (prev in ("in", "at", "near") or prev == "from" and from_where
