@@ -59,3 +59,10 @@ def test_a_correction_and_no_truth_in_a_suggestion_refute_it() -> None:
 def test_a_part_of_the_whole_refutes_all() -> None:
     answer = ask_texts("Have all the aircraft been inspected?", "Dahl said eight of the 12 aircraft had been inspected.")
     assert answer.verdict is Verdict.REFUTED and "Dahl says not all the aircraft have been inspected" in answer.summary
+
+
+def test_most_is_checked_against_the_share_given() -> None:
+    assert ask_texts("Did most members back the offer?", "The union said 30% of members backed the offer.").verdict \
+        is Verdict.REFUTED
+    assert ask_texts("Did most members back the offer?", "The union said 68% of members backed the offer.").verdict \
+        is Verdict.SUPPORTED

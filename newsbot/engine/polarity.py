@@ -80,10 +80,15 @@ def _object_negated(question: Question, s: SentenceInfo, pred_at: int) -> bool:
 
 
 def _partial(question: Question, s: SentenceInfo, pred_at: int) -> bool:
-    """"Have all the aircraft been inspected?" ← "eight of the 12 aircraft had been inspected": only some."""
+    """"Have all the aircraft been inspected?" ← "eight of the 12 aircraft had been inspected": only some;
+    "Did most members back the offer?" ← "30% of members backed it": not most."""
+    before = s.text[: s.tokens[pred_at].start - s.start]
+    if re.search(r"\b(?:most|a majority of)\b", question.text, re.IGNORECASE):
+        share = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\b", before)
+        return share is not None and float(share.group(1)) <= 50
     if not re.search(r"\b(?:all|every)\b", question.text, re.IGNORECASE):
         return False
-    for m in re.finditer(r"\b(\w+) of (?:the |its |their )?(\w+)\b", s.text[: s.tokens[pred_at].start - s.start]):
+    for m in re.finditer(r"\b(\w+) of (?:the |its |their )?(\w+)\b", before):
         part, whole = (_NUMBER.get(w.lower(), w.replace(",", "")) for w in (m.group(1), m.group(2)))
         if part.isdigit() and whole.isdigit() and int(part) < int(whole):
             return True
