@@ -158,3 +158,10 @@ def test_a_described_source_can_be_the_one_asked_about() -> None:
             "on Tuesday, the town hall said in a statement on Wednesday.")
     answer = ask_texts("Did the town hall deny that Salcedo was arrested?", text)
     assert answer.verdict is Verdict.SUPPORTED and answer.sides[0].speaker == "the town hall"
+
+
+def test_the_company_asked_about_is_the_named_company_speaking() -> None:
+    text = ("Norvik Chemicals said in a statement that the leak had been contained within 40 minutes and that the "
+            "public was not in danger at any time.")
+    answer = ask_texts("Did the company say the public was in danger?", text)
+    assert answer.verdict is Verdict.REFUTED and answer.sides[0].speaker == "Norvik Chemicals"

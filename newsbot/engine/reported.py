@@ -10,6 +10,8 @@ the asked source on it, the answer says so and shows who does speak to it.
 
 from __future__ import annotations
 
+import re
+
 from newsbot.engine.question import Question
 from newsbot.engine.wording import (
     CitationBook,
@@ -41,8 +43,15 @@ def is_asked_source(q: Question, found: list[Found]) -> bool:
         for s in f.analysis.sentences:
             if s.attribution.key == attr.key and s.attribution.role:
                 words |= {term(w) for w in s.attribution.role.split()}
+        if q.asked_of <= _COMPANY and _COMPANY_NAME.search(attr.speaker or ""):
+            return True  # "Did the company say …?" of "Norvik Chemicals said …"
         return attr.key in q.asked_of or q.asked_of <= words
     return q.asked_of <= {term(w) for w in (f.article.publisher or "").split()}
+
+
+_COMPANY = frozenset(term(w) for w in ("company", "firm"))
+_COMPANY_NAME = re.compile(r"\b(?:Inc|Ltd|LLC|Corp|Corporation|Co|Plc|Group|Holdings|Chemicals|Industries|Motors|"
+                           r"Airlines|Airways|Energy|Pharmaceuticals|Technologies|Systems|Foods|Bank)\b\.?$")
 
 
 def said_by_answer(q: Question, held: Held) -> Answer | None:
