@@ -11,7 +11,7 @@ import pytest
 from newsbot.engine import compose
 from newsbot.engine.question import analyze
 from newsbot.models import Answer, Stance, Verdict
-from tests.engine_helpers import evidence, seed_article
+from tests.engine_helpers import ask_texts, evidence, seed_article
 
 EVIDENCE = evidence(seed_article())
 
@@ -120,7 +120,13 @@ def test_a_date_given_relative_to_another_keeps_the_relation() -> None:
                               "February 2022 invasion [1].")
 
 
-def test_the_one_doing_it_in_a_cleft_answers_who_did_it() -> None:
+def test_the_one_doing_it_in_a_cleft_answers_who_did_it_in_the_words_of_the_one_recounted() -> None:
     answer = compose("Who launched the missiles?", evidence(seed_article()))
     assert [s.answer for s in answer.sides] == ["Putin"]
     assert "Putin was the one launching them" in answer.citations[0].quote
+    assert answer.summary.endswith("Putin, according to Zelensky, recounting Lukashenko's words [1].")
+
+
+def test_a_quote_inside_a_quote_is_the_words_of_someone_other_than_the_speaker() -> None:
+    answer = ask_texts("Who fired Ames?", "“Then he told me, ‘Lenoir fired Ames in March,’” Castellano said.")
+    assert answer.sides[0].speaker == "Castellano, recounting another source's words"

@@ -19,6 +19,7 @@ from newsbot.engine.attribution import (
     SentenceInfo,
 )
 from newsbot.engine.question import Question
+from newsbot.engine.referents import inside_single_quote
 from newsbot.engine.subject import is_subject
 from newsbot.engine.values import Value
 from newsbot.models import Article, Citation, Side, Stance, Verdict
@@ -74,6 +75,9 @@ def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook
     found = sorted(found, key=lambda f: (f.article.id, f.sentence.start))
     numbers = [book.cite(f.article, f.sentence.start, f.sentence.end) for f in found]
     speaker = _speaker(found)
+    inner = _recounted(found)
+    if speaker and inner:
+        speaker = f"{speaker}, recounting {inner}'s words"  # "‘… Putin was the one launching them.’"
     audience, when = _audience_when(found)
     value = next((f.value.text for f in found if f.value is not None), None)
     who = speaker or _outlet(found)
@@ -93,6 +97,22 @@ def side_for(q: Question, stance: Stance, found: list[Found], book: CitationBook
         text = f"{head}: {_clip(found[0].sentence.text)}"
     return Side(stance=stance, speaker=speaker, text=text, citations=numbers, audience=audience, when=when,
                 answer=value)
+
+
+def _recounted(found: list[Found]) -> str | None:
+    """Whose words a value is when it stands in a quote inside the speaker's own quote: in Zelensky's account,
+    "‘… and Putin was the one launching them.’" are Lukashenko's words. That is the one other person the
+    headline names (someone the article also names in full); "another source" when the headline names no
+    such one person."""
+    f = next((f for f in found if f.value is not None), None)
+    if f is None or not f.sentence.attribution.key or not inside_single_quote(f.sentence, f.value.start):
+        return None
+    own = {f.sentence.attribution.key, term((f.sentence.attribution.audience or "x").split()[-1])}
+    people = list(dict.fromkeys(
+        w for w in re.findall(r"[A-Z][\w’'-]+", f.article.title)
+        if (k := term(w)) not in own and len(f.analysis.name_terms.get(k, ())) > 1
+        and any(t[:1].isalpha() and len(t) > 2 and t != k for t in f.analysis.name_terms.get(k, ()))))
+    return re.sub(r"[’']s$", "", people[0]) if len(people) == 1 else "another source"
 
 
 def summary_for(q: Question, verdict: Verdict, sides: list[Side]) -> str:
