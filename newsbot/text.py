@@ -164,8 +164,8 @@ def term(word: str) -> str:
         return NUMBER_WORDS[w]
     if w in _IRREGULAR:
         w = _IRREGULAR[w]
-    elif w.isalpha() and _STEMMER.stemWord(w) in _SYNONYM_STEMS:  # "launching", "launches" as "launched"
-        return _SYNONYM_STEMS[_STEMMER.stemWord(w)]
+    elif w.isalpha() and (stem := _STEMMER.stemWord(w)) in _SYNONYM_STEMS:  # "launching" as "launched"
+        return _SYNONYM_STEMS[stem]
     elif len(w) >= 7 and re.search(r"is(e|ed|es|ing|ation|ations)$", w):
         w = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
     if w.endswith("n't"):

@@ -46,7 +46,7 @@ def _past(verb: str) -> str:
 
 _PARTICIPLES = frozenset("""made taken given seen known held paid built sent hit put struck led met bought sold
     told said found brought fought thought caught shot won lost begun run done""".split())
-_DETERMINERS = frozenset("the a an this that these those his her its their".split())
+DETERMINERS = frozenset("the a an this that these those his her its their".split())
 _ROLES = frozenset(
     """president minister secretary spokesperson spokesman spokeswoman leader chancellor king queen prince
     premier governor mayor general ceo chief head senator ambassador""".split()
@@ -72,36 +72,36 @@ def verb_index(rest: list[str], aux: str = "") -> int | None:
                          if w[:1].islower() and (w.lower().endswith(("ed", "en")) or w.lower() in _PARTICIPLES)), at)
         if at is not None:
             return at
-    if aux.lower() in _BE and len(rest) > 1 and rest[0][:1].islower() and rest[0].lower() not in _DETERMINERS \
+    if aux.lower() in COPULAS and len(rest) > 1 and rest[0][:1].islower() and rest[0].lower() not in DETERMINERS \
             and (rest[1].lower() in _DEGREE or rest[1].lower() in _ADJECTIVES):
         return 1  # "Is inflation too high": "inflation" is the subject
     if aux.lower() in _BE_HAVE:
         for i, w in enumerate(rest[1:4], 1):
             low = w.lower().strip(",.")
             if w[:1].islower() and (low.endswith(("ed", "en")) or low in _PARTICIPLES
-                                    or aux.lower() in _BE and low.endswith("ing") and len(low) > 5
-                                    and not any(x.lower() in _DETERMINERS for x in rest[1:i])):
+                                    or aux.lower() in COPULAS and low.endswith("ing") and len(low) > 5
+                                    and not any(x.lower() in DETERMINERS for x in rest[1:i])):
                 return i
     for i, w in enumerate(rest):
         low = w.lower().strip(",.")
-        if not w[:1].islower() or low in _DETERMINERS or low in _QUANTIFIERS:
+        if not w[:1].islower() or low in DETERMINERS or low in _QUANTIFIERS:
             continue  # "Did most members back …": "most" opens the subject
         if low in ("and", "or", "of", "for") and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue  # "Lukashenko and Zelensky speak", "the Bank of Merovia raise": one subject
         if low in _ROLES and i + 1 < len(rest) and rest[i + 1][:1].isupper():
             continue
-        if i + 1 < len(rest) and (i > 0 and (rest[i - 1].lower() in _DETERMINERS or _possessive(rest[i - 1]))
+        if i + 1 < len(rest) and (i > 0 and (rest[i - 1].lower() in DETERMINERS or _possessive(rest[i - 1]))
                                   or low in _ROLES and (_after_determiner(rest, i)
                                                         or any(map(_possessive, rest[max(0, i - 2) : i])))):
             continue  # "the minister", "the Latvian president" is the subject, the verb comes after it
-        if aux.lower() in _BE and _after_determiner(rest, i) and _noun_before_place(rest, i):
+        if aux.lower() in COPULAS and _after_determiner(rest, i) and _noun_before_place(rest, i):
             continue  # "Is the Mozyr refinery in …": the refinery is what is asked about, not the predicate
         if low not in BASE_VERBS and i + 1 < len(rest) and rest[i + 1].lower() in BASE_VERBS \
                 and aux.lower() in ("did", "does", "do", "will", "would", "can", "could"):
             continue  # "Did the battery division lose …": a noun before the verb is still the subject
-        if aux.lower() in _BE and i + 1 < len(rest) and rest[i + 1].lower() in _ADJECTIVES and low not in _ADJECTIVES:
+        if aux.lower() in COPULAS and i + 1 < len(rest) and rest[i + 1].lower() in _ADJECTIVES and low not in _ADJECTIVES:
             continue  # "Is the death toll likely to rise": "toll" ends the subject, "likely" is said of it
-        return _predicate_phrase_start(rest, i) if aux.lower() in _BE else i
+        return _predicate_phrase_start(rest, i) if aux.lower() in COPULAS else i
     return None
 
 
@@ -114,12 +114,12 @@ def _predicate_phrase_start(words: list[str], i: int) -> int:
     """After a named subject, a be-claim's predicate starts at its article: "Lukashenko | a murderer",
     "Putin | the one launching them" (the word found at ``i`` may be further in)."""
     for j in range(1, i):
-        if (words[j].lower() in _DETERMINERS or _possessive(words[j])) and all(w[:1].isupper() for w in words[:j]):
+        if (words[j].lower() in DETERMINERS or _possessive(words[j])) and all(w[:1].isupper() for w in words[:j]):
             return j
     return i
 
 
-_BE = frozenset("is are was were".split())
+COPULAS = frozenset("is are was were".split())
 _PLACE_WORDS = frozenset("in on at near inside outside within from part located based one a an the".split())
 _ADJECTIVE_ENDS = ("ed", "en", "ing", "ous", "ful", "ive", "able", "ible", "ic", "al", "ant", "ent", "less")
 _ADJECTIVES = frozenset("ready able likely aware close open free safe alive dead true due guilty busy worth".split())
@@ -137,7 +137,7 @@ def _after_determiner(words: list[str], i: int) -> bool:
     j = i - 1
     while j >= 0 and words[j][:1].isupper():
         j -= 1
-    return j >= 0 and words[j].lower() in _DETERMINERS
+    return j >= 0 and words[j].lower() in DETERMINERS
 
 
 _BASE = {past: base for base, past in _PAST.items()} | {"added": "add"}
@@ -180,7 +180,7 @@ def negate(statement: str) -> str:
     if at == 0:  # "they stopped": a pronoun is the subject
         at = verb_index(words[1:], "")
         at = None if at is None else at + 1
-    be = next((i for i, w in enumerate(words) if i and w.lower() in _COPULAS), None)
+    be = next((i for i, w in enumerate(words) if i and w.lower() in COPULAS), None)
     if be is not None and (not at or be < at or _base(words[at].lower()) is None
                            and words[at].lower() not in _HAVE and words[at].lower() not in _MODALS):
         # "card data was exposed" -> "card data was not exposed" ("data" read as a verb is no verb)
@@ -198,7 +198,6 @@ def negate(statement: str) -> str:
 
 
 _HAVE = {"had": "did", "has": "does", "have": "do"}
-_COPULAS = frozenset("is are was were".split())
 _NOBODY = {"anyone": "no one", "anybody": "nobody", "anything": "nothing", "someone": "no one",
            "somebody": "nobody", "something": "nothing"}
 

@@ -29,7 +29,7 @@ DESCRIBED_RE = re.compile(
     r"museum|hospital|airline|club|firm|group|organi[sz]ers|director|manager|management|operator|charity|"
     r"school|service|investigators|inspectors|researchers|scientists|experts|witnesses|residents|doctors|"
     r"officers|chair(?:man|woman)?|federation|association|institute|(?:town|city) hall|coast ?guard|guard|party|"
-    r"navy|embassy|consulate|brigade|regulator|prosecution|administration|cabinet|presidency|palace|trust|"
+    r"navy|embassy|consulate|brigade|prosecution|administration|cabinet|presidency|palace|trust|"
     r"district|label|studio|network|broadcaster|newspaper|paper|magazine|carrier|manufacturer|maker|insurer|"
     r"lender|retailer|developer|producer|team|family|relatives|suit|lawsuit|complaint|filing|indictment|report|"
     r"statement|study|survey|letter|memo|nurses|staff|workers|teachers|pilots|passengers|patients|parents|"

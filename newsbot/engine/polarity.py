@@ -16,8 +16,8 @@ import re
 from itertools import pairwise
 
 from newsbot.engine.attribution import SentenceInfo
+from newsbot.engine.claim import COPULAS
 from newsbot.engine.question import Question
-from newsbot.engine.relevance import COPULAS
 from newsbot.models import Stance
 from newsbot.text import DENIALS, NUMBER_WORDS, Token, is_negation, term, term_at
 
@@ -56,6 +56,8 @@ def polarity(question: Question, s: SentenceInfo, pred_at: int, *, opposite: boo
 
 _ARTICLES = frozenset("a an the".split())
 _DECLINED = frozenset("declined declines decline failed fails fail".split())
+
+
 def _governs(s: SentenceInfo, negation: Token, pred_at: int) -> bool:
     """A negation reaches the verb unless a comma closes the phrase it negates first: "Quill, who pleaded not
     guilty, plans to appeal" does not deny the appeal; "He did not, however, apologize" still denies."""
@@ -95,7 +97,7 @@ def _partial(question: Question, s: SentenceInfo, pred_at: int) -> bool:
     return False
 
 
-_NUMBER = {w: n for w, n in NUMBER_WORDS.items() if n.isdigit()} | {"one": "1"}
+_NUMBER = NUMBER_WORDS | {"one": "1"}
 _CLAIM_NOUNS = frozenset("report reports claim claims allegation allegations suggestion suggestions suggest rumour "
                          "rumours rumor rumors".split())
 _WRONG = frozenset("wrong false untrue incorrect inaccurate baseless unfounded nonsense fake".split())

@@ -12,6 +12,7 @@ its earlier mention — and a value question's descriptive words must all be the
 from __future__ import annotations
 
 from newsbot.engine.attribution import ArticleAnalysis, SentenceInfo, name_key
+from newsbot.engine.claim import COPULAS
 from newsbot.engine.question import Question
 from newsbot.engine.subject import GROUP, group_names
 from newsbot.text import term
@@ -128,7 +129,6 @@ def states_all_qualifiers(question: Question, own: frozenset[str], names: frozen
     return not rest or sum(t in pool for t in rest) / len(rest) >= 0.5
 
 
-COPULAS = frozenset("is are was were".split())
 
 
 def _is_be_question(question: Question) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsbot.engine.claim import DETERMINERS
 from newsbot.engine.described import (
     DESCRIBED_RE,
     SPEAKING_FOR_RE,
@@ -35,7 +36,6 @@ _NOT_NAMES = frozenset(
     who where which first let’s let's please you i’m i'm it’s it's yes no so then""".split()
 )
 _PASSIVE = frozenset("be been being is was were are".split())
-_DETERMINERS = frozenset("the a an his her its their this that these those".split())
 _OTHER_SUBJECT = re.compile(r",\s+(?:the|a|an|its|their|his|her|our)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)*\s*$")
 _PARTICLES = frozenset("de van von der den ter du da di del dos das".split())
 _NAME_CONNECTORS = frozenset("de da di del der van von bin al la le du".split())
@@ -174,7 +174,7 @@ def direct_attribution(
             if after:
                 name = strip_possessive(after[0][0])
                 return Attribution(name, name_key(name), when=_when(text, start, end, tok))
-        if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE | _DETERMINERS:
+        if low not in SPEECH_VERBS or k and outside[k - 1].text.lower() in _PASSIVE | DETERMINERS:
             continue  # "was told", "the alleged bribes"
         if any(t.text.lower() in ("not", "never", "nor", "neither") or t.text.lower().endswith("n't")
                for t in outside[max(0, k - 3) : k]):

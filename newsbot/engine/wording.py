@@ -110,7 +110,7 @@ def _recounted(found: list[Found]) -> str | None:
     own = {f.sentence.attribution.key, term((f.sentence.attribution.audience or "x").split()[-1])}
     people = list(dict.fromkeys(
         w for w in re.findall(r"[A-Z][\w’'-]+", f.article.title)
-        if (k := term(w)) not in own and len(f.analysis.name_terms.get(k, ())) > 1
+        if (k := term(w)) not in own
         and any(t[:1].isalpha() and len(t) > 2 and t != k for t in f.analysis.name_terms.get(k, ()))))
     return re.sub(r"[’']s$", "", people[0]) if len(people) == 1 else "another source"
 
