@@ -1,10 +1,14 @@
 """NewsBot: the discord.py client, a thin shell over :class:`newsbot.service.NewsService`.
 
-It adds nothing to how answers are found, only how they reach people: slash
-commands, mentions, follow-up threads and configured channels all end in
-:meth:`NewsBot.answer`, which runs the blocking service in a worker thread so
-the event loop never waits on embedding or Chroma. Every message is sent with
-``AllowedMentions.none()``.
+It adds nothing to how answers are found, only how they reach people: slash commands, mentions,
+replies, follow-up threads and configured channels all end in :meth:`NewsBot.answer`, which runs
+the blocking service in a worker thread so the event loop never waits on embedding or Chroma.
+Every message is sent with ``AllowedMentions.none()``.
+
+Stopping (:meth:`NewsBot.close`, on SIGTERM) lets answers and a reload in flight finish within
+the grace period; a reload still running then is cancelled at its next step, the moderator is
+told which of the two happened, and only then are the gateway and the store closed — so no
+reload outlives the process's hold on the store.
 """
 
 from __future__ import annotations
@@ -14,48 +18,43 @@ import contextlib
 import logging
 import math
 import os
-import re
-import secrets
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 import discord
 from discord import app_commands
 
-from bot.questions import is_question, question_text, usage_hint
+from bot.feeds import FeedScheduler
+from bot.limits import RateLimits
 from bot.render import CONTENT, answer_embed, clip, plain
+from bot.replies import NONE, answer_error, apology, error_text, send_private
 from bot.storage import BotStore
 from bot.views import DYNAMIC_ITEMS, answer_view
-from newsbot.service import NewsService, QuestionError
+from newsbot.service import NewsService
 from newsbot.settings import Settings
-from retrieval.store import EmbeddingModelMismatch
+from retrieval.store import EmbeddingModelMismatch, IngestReport
 from retrieval.store_lock import LONG_LIVED
 
 log = logging.getLogger("newsbot.bot")
-NONE = discord.AllowedMentions.none()
 GRACE_SECONDS = 10.0
 WORKERS = 3  # one for a reload, two for questions: more threads only fight over the GIL on 2 cores
 SWITCH_INTERVAL = 0.001
 
 
-class Cooldown:
-    """At most one question per user every ``seconds``."""
+class Shown(NamedTuple):
+    """An answer as the bot shows it: the embed, its buttons, and the id they carry."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._last: dict[int, float] = {}
+    embed: discord.Embed
+    view: discord.ui.View
+    answer_id: str
 
-    def retry_after(self, user_id: int) -> float:
-        """Seconds left to wait, or 0 and the question counts now."""
-        now = time.monotonic()
-        left = self._last.get(user_id, -1e9) + self.seconds - now
-        if left > 0:
-            return left
-        self._last[user_id] = now
-        return 0.0
+
+class ReloadCancelled(Exception):
+    """A reload stopped before its switch because the bot is stopping; the corpus is unchanged."""
 
 
 class NewsBot(discord.Client):
@@ -71,16 +70,21 @@ class NewsBot(discord.Client):
         self.settings = settings
         # The bot keeps an embedded store for its whole life; it waits for a command that has it open.
         self.service = service or NewsService(settings, role=LONG_LIVED, wait=math.inf)
+        assert settings.feedback_db is not None  # Settings puts it beside the data dir when unset
         self.store = BotStore(settings.feedback_db)
-        self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.limits = RateLimits(settings.cooldown_seconds)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         self.reload_lock = asyncio.Lock()
         self.in_flight: set[asyncio.Task] = set()
+        self.feeds = FeedScheduler(self)  # /feeds, and the polls of the subscribed feeds (bot/feeds.py)
+        self.grace_seconds = GRACE_SECONDS
+        self.stopping = False
+        self._corpus_work: dict[asyncio.Task, threading.Event] = {}  # /reload and /add in flight, their cancel flags
 
     async def setup_hook(self) -> None:
         """Start-up work runs once here (on_ready fires again after every reconnect)."""
-        from bot.commands import register
+        from bot.commands import moderator_setup_note, register
 
         # Blocking work runs in a few worker threads, and Python hands the GIL back to the event loop
         # every millisecond: many concurrent questions then cannot starve the gateway heartbeat.
@@ -89,6 +93,7 @@ class NewsBot(discord.Client):
         sys.setswitchinterval(SWITCH_INTERVAL)
 
         register(self)
+        self.feeds.register()
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         try:
             report = await asyncio.to_thread(self.service.ensure_corpus)
@@ -103,9 +108,15 @@ class NewsBot(discord.Client):
             await self.tree.sync(guild=guild)
         else:
             await self.tree.sync()
+        log.info("%s", moderator_setup_note(self.settings.moderator_role_id))
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+        role_id = self.settings.moderator_role_id
+        for guild in self.guilds:
+            if role_id is not None and guild.get_role(role_id) is None:
+                log.warning("NEWSBOT_MODERATOR_ROLE_ID %d is no role of the server %r: only members with Manage "
+                            "Server can run /reload and /add there", role_id, guild.name)
 
     # --- answering -------------------------------------------------------
     @contextlib.contextmanager
@@ -120,13 +131,20 @@ class NewsBot(discord.Client):
             if task is not None:
                 self.in_flight.discard(task)
 
-    async def answer(self, question: str, user_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The embed and buttons for ``question`` (QuestionError for an unusable question)."""
-        answer = await asyncio.to_thread(self.service.ask, question)
-        answer_id = await asyncio.to_thread(self.store.save_answer, answer, user_id)
-        return answer_embed(answer, answer_id=answer_id), answer_view(answer_id, has_sources=bool(answer.citations))
+    async def answer(self, question: str, user_id: int | None, *, asked: str | None = None,
+                     follow_up: bool = True) -> Shown:
+        """The embed and buttons for ``question`` (QuestionError for an unusable question).
 
-    async def stream_answer(self, question: str, user_id: int | None, message: discord.WebhookMessage) -> None:
+        ``asked`` is the person's own words when ``question`` is their follow-up made to stand alone;
+        ``follow_up`` is False where a thread cannot be opened on the answer.
+        """
+        answer = await asyncio.to_thread(self.service.ask, question)
+        answer_id = await asyncio.to_thread(self.store.save_answer, answer, user_id, asked=asked)
+        return Shown(answer_embed(answer, answer_id=answer_id, asked=asked),
+                     answer_view(answer_id, has_sources=bool(answer.citations), follow_up=follow_up), answer_id)
+
+    async def stream_answer(self, question: str, user_id: int | None, message: discord.WebhookMessage, *,
+                            follow_up: bool = True) -> None:
         """LLM mode: edit ``message`` with the model's draft at most once a second, then the verified answer."""
         from newsbot.llm import stream_llm
         from newsbot.service import clean_question
@@ -146,102 +164,81 @@ class NewsBot(discord.Client):
         assert final is not None
         answer_id = await asyncio.to_thread(self.store.save_answer, final, user_id)
         await message.edit(content=None, embed=answer_embed(final, answer_id=answer_id),
-                           view=answer_view(answer_id, has_sources=bool(final.citations)), allowed_mentions=NONE)
+                           view=answer_view(answer_id, has_sources=bool(final.citations), follow_up=follow_up),
+                           allowed_mentions=NONE)
 
-    def cooldown_message(self, user_id: int) -> str | None:
-        left = self.cooldown.retry_after(user_id)
-        return f"Please wait {left:.0f} s before asking again." if left > 0 else None
-
-    # --- messages: mentions, follow-up threads, configured channels ----------
+    # --- messages: mentions, replies, follow-up threads, configured channels ----
     async def on_message(self, message: discord.Message) -> None:
-        if message.author.bot or self.user is None or not message.content:
-            return
-        channel = message.channel
-        history = None
-        if isinstance(channel, discord.Thread):
-            history = await asyncio.to_thread(self.store.thread_history, channel.id)
-        configured = set(self.settings.answer_channel_ids)
-        in_configured = channel.id in configured or getattr(channel, "parent_id", None) in configured
-        mentioned = self.user in message.mentions
-        if history is None and not in_configured and not mentioned:
-            return
-        question = question_text(message.content)
-        if not is_question(question):  # a bare mention gets a hint; mentions of others or an emoji, nothing
-            if mentioned:
-                await message.reply(usage_hint(self.user.display_name), allowed_mentions=NONE, mention_author=False)
-            return
-        if history:
-            question = with_context(question, history)
-        with self.in_flight_work():
-            await self.reply_to(message, question)
-        if history is not None and isinstance(channel, discord.Thread):
-            await asyncio.to_thread(self.store.add_to_thread, channel.id, question)
+        from bot.messages import handle_message
 
-    async def reply_to(self, message: discord.Message, question: str) -> None:
-        wait = self.cooldown_message(message.author.id)
-        if wait:
-            await message.reply(wait, allowed_mentions=NONE, mention_author=False)
-            return
+        await handle_message(self, message)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Modal submissions are handled by custom id (no modal object is kept in memory across a restart)."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            from bot.feedback import on_modal_submit
+
+            await on_modal_submit(interaction)
+
+    # --- reloads -----------------------------------------------------------
+    @contextlib.contextmanager
+    def corpus_work(self) -> Iterator[threading.Event]:
+        """Marks the current task as changing the corpus (/reload, /add), from its first step on.
+
+        A stop waits for it to end before the store is closed, however long that takes, and sets the
+        flag yielded here once the grace period is over: a reload checks it at each of its steps.
+        """
+        task = asyncio.current_task()
+        assert task is not None
+        cancel = threading.Event()
+        self._corpus_work[task] = cancel
         try:
-            async with message.channel.typing():
-                embed, view = await self.answer(question, message.author.id)
-        except QuestionError as exc:
-            await message.reply(clip(str(exc), CONTENT), allowed_mentions=NONE, mention_author=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - the user gets an apology with an id, the log the trace
-            await message.reply(error_text(exc), allowed_mentions=NONE, mention_author=False)
-            return
-        await message.reply(embed=embed, view=view, allowed_mentions=NONE, mention_author=False)
+            yield cancel
+        finally:
+            self._corpus_work.pop(task, None)
+
+    async def reload_corpus(self, actor: str, cancel: threading.Event) -> IngestReport:
+        """Re-read the corpus folder in a worker thread; :class:`ReloadCancelled` once ``cancel`` is set."""
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if cancel.is_set() and stage != "switch":  # after the switch there is nothing left to cancel
+                raise ReloadCancelled
+
+        if cancel.is_set() or self.stopping:
+            raise ReloadCancelled
+        return await asyncio.to_thread(self.service.reload, actor=actor, progress=progress)
 
     # --- errors ------------------------------------------------------------
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
         if isinstance(error, app_commands.CheckFailure):
-            text = "Sorry, only moderators can do that."
-        else:
-            text = error_text(getattr(error, "original", error))
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
-        else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+            await send_private(interaction, "Sorry, only moderators can do that.")
+            return
+        await answer_error(interaction, getattr(error, "original", error))
 
     async def close(self) -> None:
-        """Let in-flight answers finish (up to 10 s), then close the gateway, the store and the service."""
+        """Stop: answers and a reload in flight get the grace period, a reload still running is cancelled
+        (and its moderator told), then the gateway, the bot's store and the corpus store close."""
         if self.is_closed():
             return
-        pending = [t for t in self.in_flight if t is not asyncio.current_task()]
+        self.stopping = True
+        await self.feeds.stop()  # a poll in progress stops before its reload and gives the store back
+        current = asyncio.current_task()
+        pending = {t for t in self.in_flight | set(self._corpus_work) if t is not current}
         if pending:
-            log.info("stopping: waiting for %d answers in flight", len(pending))
-            await asyncio.wait(pending, timeout=GRACE_SECONDS)
+            log.info("stopping: waiting up to %.0f s for %d answers, reloads or additions in flight",
+                     self.grace_seconds, len(pending))
+            await asyncio.wait(pending, timeout=self.grace_seconds)
+        writes = {t for t in self._corpus_work if t is not current and not t.done()}
+        if writes:
+            log.info("stopping: cancelling the reload in progress (the corpus stays as it was)")
+            for cancel in self._corpus_work.values():
+                cancel.set()
+            await asyncio.wait(writes)  # a reload's worker stops at its next step; the moderator is told
         await super().close()
         await asyncio.to_thread(self.store.close)
         await asyncio.to_thread(self.service.close)
         log.info("stopped cleanly")
 
 
-def apology(exc: BaseException) -> str:
-    """A short apology with an id that is also in the log (with the stack trace), never the trace itself."""
-    error_id = secrets.token_hex(4)
-    log.error("error %s while answering", error_id, exc_info=exc)
-    return f"Sorry, something went wrong on my side (error id `{error_id}`). Please try again later."
-
-
-def error_text(exc: BaseException) -> str:
-    """What people see when answering failed: what to do when the corpus needs a rebuild, else an apology."""
-    if isinstance(exc, EmbeddingModelMismatch):
-        log.error("%s", exc)
-        return clip(f"⚠️ {exc}", CONTENT)
-    return apology(exc)
-
-
-def with_context(question: str, history: list[str]) -> str:
-    """A follow-up like "Did he say it to RBC?" gains the names from the thread's earlier questions."""
-    names = []
-    for earlier in history[-3:]:
-        for word in re.findall(r"\b[A-Z][\w’'-]+", earlier)[1:]:
-            if word.lower() not in question.lower() and word not in names:
-                names.append(word)
-    return f"{question} ({' '.join(names)})" if names else question
-
-
-__all__ = ["NewsBot", "apology", "error_text", "plain", "with_context"]
+__all__ = ["NewsBot", "ReloadCancelled", "apology", "error_text", "plain"]

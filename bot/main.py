@@ -1,8 +1,10 @@
 """Running the bot for real: ``newsbot bot`` calls :func:`run`.
 
 Logging never shows the token (discord.py does not log it, and settings keep
-it as a SecretStr). SIGTERM closes cleanly: in-flight answers get up to ten
-seconds, then the gateway and the store close.
+it as a SecretStr), and every line is printed once: discord.py's handler
+replaces whatever the CLI had installed. SIGTERM closes cleanly: answers and a
+reload in flight get up to ten seconds, a reload still running is cancelled and
+its moderator told, then the gateway and the store close.
 """
 
 from __future__ import annotations
@@ -51,7 +53,15 @@ async def _main(settings: Settings) -> None:
     runner.cancel()
 
 
+def setup_logging(settings: Settings) -> None:
+    """One handler on the root logger, discord.py's (the CLI's ``basicConfig`` one is replaced, not doubled)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO), root=True)
+
+
 def run(settings: Settings) -> None:
     """Start the bot and block until it is closed."""
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO))
+    setup_logging(settings)
     asyncio.run(_main(settings))

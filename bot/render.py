@@ -9,11 +9,15 @@ the full quotes. Links are wrapped in ``<…>`` so Discord shows no preview.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 
 import discord
 
+from newsbot.llm.notes import footer as notes_footer
 from newsbot.models import Answer, Article, Citation, Side, Stance, Verdict
+from retrieval.store import EmbeddingModelMismatch
 
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 25, 256, 1024, 2048, 6000
 CONTENT = 2000
@@ -49,9 +53,11 @@ def plain(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
-def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Embed:
+def answer_embed(answer: Answer, *, answer_id: str | None = None, asked: str | None = None) -> discord.Embed:
     """The answer: coloured verdict title, summary, one field per side, numbered sources.
 
+    The title shows the person's own words (``asked``, a follow-up as typed); when the corpus was
+    asked something else (its "he" resolved), the footer says how the question was read.
     The title, footer and Sources field are kept whole; the summary and the sides share
     what is left of the 6000 characters, and sides that do not fit are counted in a last
     field that points to the Sources button.
@@ -59,10 +65,12 @@ def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Emb
     label, colour = VERDICTS[answer.verdict]
     if answer.verdict is Verdict.SUPPORTED and not answer.asks_yes_no:
         label = "✅ Answered"
-    embed = discord.Embed(title=clip(f"{label}: {inert(answer.question)}", TITLE), colour=colour)
+    embed = discord.Embed(title=clip(f"{label}: {inert(asked or answer.question)}", TITLE), colour=colour)
     footer = f"{answer.mode} answer" + (f" · id {answer_id}" if answer_id else "")
+    if asked and asked != answer.question:
+        footer += f" · read as “{clip(answer.question, 150)}”"
     if answer.notes:
-        footer += " · " + " ".join(answer.notes)
+        footer += " · " + notes_footer(answer.notes)  # the offline reader's notes folded into one short line
     embed.set_footer(text=clip(footer, NOTE))
     by_n = {c.n: c for c in answer.citations}
     sides = [(clip(_side_name(side, answer.asks_yes_no), FIELD_NAME), _side_value(side, by_n))
@@ -90,7 +98,7 @@ def answer_embed(answer: Answer, *, answer_id: str | None = None) -> discord.Emb
     return fit(embed)
 
 
-def sources_embeds(answer: Answer, *, max_messages: int = 5) -> list[discord.Embed]:
+def sources_embeds(answer: Answer, *, max_messages: int = 5, asked: str | None = None) -> list[discord.Embed]:
     """The full quotes for the Sources button, **one embed per message** (each within every limit).
 
     Citations are packed in order; more than ``max_messages`` messages' worth are counted
@@ -98,7 +106,7 @@ def sources_embeds(answer: Answer, *, max_messages: int = 5) -> list[discord.Emb
     """
     if not answer.citations:
         return [discord.Embed(title="No sources", description="This answer cites nothing.")]
-    title = clip(f"Sources: {inert(answer.question)}", TITLE)
+    title = clip(f"Sources: {inert(asked or answer.question)}", TITLE)
     embeds: list[discord.Embed] = []
     shown = 0
     for c in answer.citations:
@@ -152,6 +160,45 @@ def report_embed(report, *, title: str = "Reload finished") -> discord.Embed:  #
     failures = "\n".join(f"• {plain(f.source)}: {plain(f.reason)}" for f in report.failed) or "—"
     embed.add_field(name=f"Failed: {len(report.failed)}", value=clip(failures, FIELD_VALUE), inline=False)
     embed.set_footer(text=f"{report.articles} articles, {report.chunks} passages · {report.seconds:.1f}s")
+    return fit(embed)
+
+
+ACTOR = re.compile(r"(?P<name>.*) \((?P<id>\d{15,21})\)")
+
+
+def when_and_who(at: str | None, by: str | None) -> str:
+    """"<t:…:R> by <@id>": Discord shows the time in each reader's zone and the person by name.
+
+    A mention inside an embed never pings (and every message is sent with no mentions allowed);
+    actors that are no Discord user ("cli", "first run") are shown as written.
+    """
+    when = "—"
+    if at:
+        try:
+            stamp = int(datetime.fromisoformat(at).timestamp())
+            when = f"<t:{stamp}:R> (<t:{stamp}:f>)"
+        except ValueError:
+            when = plain(at)
+    who = "—"
+    if by:
+        actor = ACTOR.fullmatch(by)
+        who = f"<@{actor['id']}>" if actor else plain(by)
+    return f"{when} by {who}"
+
+
+def status_embed(stats, configured_model: str, mode: str, reloading: bool) -> discord.Embed:  # noqa: ANN001
+    """/status: corpus size, store, last reload (relative time, who), embedding model, answer mode."""
+    embed = discord.Embed(title="newsbot status", colour=discord.Colour.dark_teal())
+    if stats.generation is not None and stats.embedding_model != configured_model:  # questions would fail
+        embed.colour = discord.Colour.red()
+        embed.description = f"⚠️ {EmbeddingModelMismatch(stats.embedding_model, configured_model)}"
+    embed.add_field(name="Articles", value=str(stats.articles))
+    embed.add_field(name="Passages", value=str(stats.chunks))
+    embed.add_field(name="Store", value=f"{stats.mode} · {stats.generation or '—'}")
+    embed.add_field(name="Last reload", value=when_and_who(stats.last_reload_at, stats.last_reload_by), inline=False)
+    embed.add_field(name="Embedding model", value=stats.embedding_model)
+    embed.add_field(name="Answer mode", value=mode)
+    embed.add_field(name="Reloading now", value="yes" if reloading else "no")
     return fit(embed)
 
 

@@ -1,8 +1,10 @@
 """The ``newsbot`` command: a thin click shell over :class:`newsbot.service.NewsService`.
 
 ``ask`` answers from the terminal (offline, no key), ``ingest`` loads articles,
-``corpus`` and ``status`` show what is held, ``bot`` runs the Discord bot;
-``eval`` and ``bench`` print figures. Errors are one clear line, never a
+``corpus`` and ``status`` show what is held, ``feeds`` subscribes the corpus to
+news feeds and polls them (:mod:`newsbot.feeds_cli`), ``bot`` runs the Discord bot and
+``feedback`` lists or exports the votes on its answers; ``eval`` and ``bench``
+print figures. Errors are one clear line, never a
 traceback, and the exit code says what happened.
 """
 
@@ -207,7 +209,11 @@ if __name__ == "__main__":
     main()
 
 
-from newsbot.evaluation.cli import bench, eval_group  # noqa: E402 - registered after the core commands
+from bot.feedback_cli import feedback  # noqa: E402 - registered after the core commands
+from newsbot.evaluation.cli import bench, eval_group  # noqa: E402
+from newsbot.feeds_cli import feeds_group  # noqa: E402
 
 cli.add_command(eval_group, "eval")
 cli.add_command(bench)
+cli.add_command(feedback)
+cli.add_command(feeds_group, "feeds")

@@ -18,7 +18,9 @@ class Article(BaseModel):
 
     ``id`` is stable across reloads (front-matter ``id`` or derived from the
     file name); ``content_hash`` changes whenever text or metadata change, so
-    an unchanged article is skipped on re-ingest.
+    an unchanged article is skipped on re-ingest. ``feed`` says which kind of
+    source owns it: a reload of the corpus folder prunes only articles with no
+    feed, and a feed's articles go only by retention or unsubscribing.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -31,6 +33,7 @@ class Article(BaseModel):
     url: str = ""
     language: str = "en"
     source: str = ""  # where it was loaded from (a path or URL), for reports
+    feed: str = ""  # the feed subscription it came from; "" for a file, an upload or a page added by hand
     content_hash: str = ""
 
 

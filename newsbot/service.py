@@ -12,16 +12,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from newsbot.engine import compose
+from newsbot.engine import Reader
+from newsbot.engine.parse import ParseCache, Parser
 from newsbot.models import Answer, Article, Evidence
 from newsbot.settings import Settings, get_settings
 from retrieval import store_lock
 from retrieval.chunking import chunk_article
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.loaders import LoadResult, load_paths
+from retrieval.reload_lease import ReloadLease
 from retrieval.search import HybridRetriever
 from retrieval.store import CorpusStore, IngestReport, StoreStats
 
@@ -48,6 +51,7 @@ class NewsService:
         self._store: CorpusStore | None = None
         self._embedder: Embedder | None = None
         self._retriever: HybridRetriever | None = None
+        self._reader: Reader | None = None
         self._reloading = threading.Event()
 
     # --- wiring -----------------------------------------------------------
@@ -63,6 +67,16 @@ class NewsService:
     @property
     def store(self) -> CorpusStore:
         return self._open()[0]
+
+    @property
+    def reader(self) -> Reader:
+        """The offline reader, its parses cached beside the store (``parses.sqlite3``) so a new process does not
+        parse again what an earlier one did."""
+        with self._lock:
+            if self._reader is None:  # a server-mode process writes nothing locally: its parses stay in memory
+                path = None if self.settings.chroma_url else self.settings.data_dir / "parses.sqlite3"
+                self._reader = Reader(Parser(ParseCache(path)))
+            return self._reader
 
     @property
     def reloading(self) -> bool:
@@ -91,10 +105,14 @@ class NewsService:
 
             answer = compose_llm(question, evidence, self.settings)
         else:
-            answer = compose(question, evidence)
+            answer = self.compose(question, evidence)
         log.info("answered in %.0f ms: verdict=%s mode=%s citations=%d",
                  (time.perf_counter() - started) * 1000, answer.verdict.value, answer.mode, len(answer.citations))
         return answer
+
+    def compose(self, question: str, evidence: list[Evidence]) -> Answer:
+        """The offline reader's answer to ``question`` from ``evidence`` (retrieved passages, best first)."""
+        return self.reader.read(question, evidence)
 
     # --- corpus -------------------------------------------------------------
     def ensure_corpus(self, progress: Progress | None = None) -> IngestReport | None:
@@ -105,7 +123,7 @@ class NewsService:
         return self.reload(actor="first run", progress=progress)
 
     def reload(self, *, actor: str | None = None, progress: Progress | None = None) -> IngestReport:
-        """Re-read the corpus folder: add, update and drop articles to match it."""
+        """Re-read the corpus folder: add, update and drop articles to match it (feeds' articles stay)."""
         return self.ingest([self.settings.corpus_dir], actor=actor, prune=True, progress=progress)
 
     def ingest(
@@ -124,13 +142,26 @@ class NewsService:
         """Add already-loaded articles (a Discord attachment or URL), keeping all others."""
         return self._sync(result, actor=actor, prune=False, rebuild=False, progress=None)
 
+    @contextmanager
+    def reload_session(self) -> Iterator[ReloadLease]:
+        """Hold the right to reload for a longer job (a feed poll); raises ``ReloadInProgress`` when taken."""
+        store, _ = self._open()
+        with store.reload_session() as lease:
+            yield lease
+
+    def sync_feeds(self, result: LoadResult, *, remove: Collection[str], actor: str | None,
+                   lease: ReloadLease) -> IngestReport:
+        """A feed poll's reload: add or replace its articles, drop ``remove``; every other article stays."""
+        return self._sync(result, actor=actor, prune=False, rebuild=False, progress=None, remove=remove, lease=lease)
+
     def _sync(self, result: LoadResult, *, actor: str | None, prune: bool, rebuild: bool,
-              progress: Progress | None) -> IngestReport:
+              progress: Progress | None, remove: Collection[str] = (), lease: ReloadLease | None = None,
+              ) -> IngestReport:
         store, retriever = self._open()
         self._reloading.set()
         try:
-            report = store.sync(result.articles, failures=result.failures, prune=prune, actor=actor,
-                                rebuild=rebuild, progress=progress, chunker=self._chunker)
+            report = store.sync(result.articles, failures=result.failures, prune=prune, remove=remove, actor=actor,
+                                rebuild=rebuild, progress=progress, chunker=self._chunker, lease=lease)
             if report.switched:
                 retriever.warm()  # build BM25 and the article cache now, not on the next question
             return report
@@ -147,7 +178,9 @@ class NewsService:
         with self._lock:
             if self._store is not None:
                 self._store.close()
-            self._store = self._retriever = None
+            if self._reader is not None:
+                self._reader.parser.close()
+            self._store = self._retriever = self._reader = None
 
 
 def clean_question(question: str) -> str:

@@ -12,11 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root (this file is ``<root>/newsbot/settings.py``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: What every fetch calls itself (publishers see it in their logs; robots.txt rules name "newsbot").
+DEFAULT_USER_AGENT = "newsbot/0.1 (news bot for Discord; fetches articles and feeds that moderators add)"
 
 
 def default_model_cache() -> Path:
@@ -44,6 +46,19 @@ class Settings(BaseSettings):
     collection: str = Field(default="newsbot", min_length=3, description="Name prefix of the Chroma collections.")
     chroma_url: str | None = Field(default=None, description="Chroma server URL (http://host:port); unset = embedded.")
     max_article_bytes: int = Field(default=5_000_000, description="Larger article files are refused with a reason.")
+
+    # --- fetching and feeds ----------------------------------------------
+    fetch_allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts fetched even when they resolve to a loopback, private, link-local or metadata address.")
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds per page or feed request.")
+    fetch_user_agent: str = Field(
+        default=DEFAULT_USER_AGENT, min_length=1, description="User-Agent of every fetch; add a contact URL or e-mail for publishers.")
+    feed_host_delay: float = Field(default=2.0, ge=0, description="Seconds between two requests to one host.")
+    feed_max_bytes: int = Field(default=10_000_000, ge=1, description="Larger feed documents are refused.")
+    feed_retention_days: float = Field(default=30.0, ge=0,
+                                       description="Feed articles older than this are dropped; 0 keeps them all.")
+    mod_channel_id: int | None = Field(default=None, description="Channel where the bot reports what each poll did.")
 
     # --- embeddings ------------------------------------------------------
     embedding_backend: Literal["onnx", "sentence-transformers", "openai"] = "onnx"
@@ -74,6 +89,15 @@ class Settings(BaseSettings):
         description="Of the top_k passages, how many (best first) an LLM prompt holds; the extractive engine "
                     "reads them all.",
     )
+    llm_min_coverage: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Relevance floor: a passage reaches the model if it states this weighted share of the "
+                    "question's terms (or reaches llm_min_similarity); calibrated by scripts/llm_relevance_floor.py.",
+    )
+    llm_min_similarity: float = Field(
+        default=0.45, ge=-1.0, le=1.0,
+        description="Relevance floor: ... or if its embedding's cosine similarity to the question is at least this.",
+    )
     llm_max_tokens: int | None = Field(
         default=None, ge=1,
         description="Cap on the reply's tokens; unset = 800 for chat models, the server's own limit for reasoning "
@@ -89,12 +113,24 @@ class Settings(BaseSettings):
     moderator_role_id: int | None = None
     answer_channel_ids: list[int] = Field(default_factory=list, description="Channels/forums answered without a mention.")
     cooldown_seconds: float = 10.0
-    feedback_db: Path = Field(default=PROJECT_ROOT / "data" / "feedback.sqlite3")
+    feedback_db: Path | None = Field(default=None, description="The bot's SQLite file; unset = <data_dir>/feedback.sqlite3.")
     shard_count: int | None = Field(default=None, description="Set to use AutoShardedClient.")
     discord_api_base: str | None = Field(default=None, description="Another Discord REST base (a proxy or emulator).")
     discord_gateway_url: str | None = Field(default=None, description="Another gateway URL (a proxy or emulator).")
 
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _feedback_beside_data(self) -> Settings:
+        """The feedback file follows ``data_dir`` unless it is set itself (so it is never None once validated)."""
+        if self.feedback_db is None:
+            self.feedback_db = self.data_dir / "feedback.sqlite3"
+        return self
+
+    @property
+    def feeds_db(self) -> Path:
+        """The feed subscriptions and the entries seen, beside the store (they survive a restart)."""
+        return self.data_dir / "feeds.sqlite3"
 
     @property
     def llm_configured(self) -> bool:

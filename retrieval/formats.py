@@ -47,8 +47,14 @@ class Parsed:
 
 
 def content_hash(article: Article) -> str:
-    """sha256 hex of a canonical JSON of id, title, text and metadata: any change gives a new hash."""
+    """sha256 hex of a canonical JSON of id, title, text and metadata: any change gives a new hash.
+
+    The feed an article came from counts too (only when it has one, so that other articles keep the
+    hashes they had): an article that moves between the corpus folder and a feed is stored anew.
+    """
     payload = {k: getattr(article, k) for k in (*_FIELDS, "text")}
+    if article.feed:
+        payload["feed"] = article.feed
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -19,7 +19,8 @@ from pathlib import Path, PurePosixPath
 import httpx
 
 from newsbot.models import Article
-from retrieval.fetching import decode_page, fetch_page, too_large
+from retrieval.fetch_policy import FetchPolicy
+from retrieval.fetching import DEFAULT_USER_AGENT, decode_page, fetch_page, too_large
 from retrieval.formats import (
     HTML_SUFFIXES,
     MARKDOWN_SUFFIXES,
@@ -99,12 +100,17 @@ def load_bytes(name: str, data: bytes, *, source: str | None = None, max_bytes: 
     return _parsed(label, suffix, data, default_id=slugify(PurePosixPath(base).stem))
 
 
-def load_url(url: str, *, timeout: float = 20.0, max_bytes: int = 5_000_000,
-             client: httpx.Client | None = None) -> LoadResult:
-    """Fetch ``url`` (http/https only, redirects followed) and extract its article; a given client stays open."""
+def load_url(url: str, *, timeout: float = 20.0, max_bytes: int = 5_000_000, client: httpx.Client | None = None,
+             policy: FetchPolicy | None = None, user_agent: str = DEFAULT_USER_AGENT) -> LoadResult:
+    """Fetch ``url`` (http/https only, redirects followed) and extract its article; a given client stays open.
+
+    ``policy`` says which addresses may be fetched (default: public ones only, see
+    :mod:`retrieval.fetch_policy`); a given client's own transport decides instead.
+    """
     label = url.strip()[:500]
     try:
-        page = fetch_page(url, timeout=timeout, max_bytes=max_bytes, client=client)
+        page = fetch_page(url, timeout=timeout, max_bytes=max_bytes, client=client, policy=policy,
+                          user_agent=user_agent)
         text = decode_page(page)
     except BadSource as exc:
         return _failed(label, str(exc))

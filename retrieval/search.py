@@ -21,7 +21,7 @@ import bm25s
 import Stemmer
 
 from newsbot.models import Chunk, Evidence
-from newsbot.text import is_stopword, term, tokens
+from retrieval.terms import is_stopword, term, tokens
 from retrieval.embeddings import Embedder
 from retrieval.generation import Generation
 from retrieval.store import CorpusStore

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -177,16 +177,12 @@ class CorpusStore:
             )
 
     # --- writing ----------------------------------------------------------
-    def sync(
-        self, articles: Sequence[Article], *, failures: Sequence[LoadFailure] = (), prune: bool = True,
-        actor: str | None = None, rebuild: bool = False, progress: Progress | None = None,
-        chunker: Callable[[Article], list[Chunk]],
-    ) -> IngestReport:
-        """Make the corpus hold ``articles`` (and, unless ``prune``, every other article it had).
+    @contextmanager
+    def reload_session(self) -> Iterator[ReloadLease]:
+        """The right to reload, held for a job longer than one sync (a feed poll fetches, then syncs).
 
-        ``rebuild`` re-chunks and re-embeds everything into a new generation (after a model change).
-        Raises :class:`ReloadInProgress` if another sync is running, in this process or in another
-        one on the same store (:mod:`retrieval.reload_lease`).
+        No other reload runs meanwhile, in this process or in another one on the same store; pass the
+        lease to :meth:`sync`. Raises :class:`ReloadInProgress` if another reload is running.
         """
         if not self._sync_lock.acquire(blocking=False):
             raise ReloadInProgress("A reload is already running; try again when it has finished.")
@@ -194,15 +190,36 @@ class CorpusStore:
             lease = ReloadLease(self.client, self.prefix)
             lease.acquire()
             try:
-                return self._sync(list(articles), list(failures), prune, actor, rebuild, progress, chunker, lease)
+                yield lease
             finally:
                 lease.release()
         finally:
             self._sync_lock.release()
 
-    def _sync(self, articles: list[Article], failures: list[LoadFailure], prune: bool, actor: str | None,
-              rebuild: bool, progress: Progress | None, chunker: Callable[[Article], list[Chunk]],
-              lease: ReloadLease) -> IngestReport:
+    def sync(
+        self, articles: Sequence[Article], *, failures: Sequence[LoadFailure] = (), prune: bool = True,
+        remove: Collection[str] = (), actor: str | None = None, rebuild: bool = False,
+        progress: Progress | None = None, chunker: Callable[[Article], list[Chunk]], lease: ReloadLease | None = None,
+    ) -> IngestReport:
+        """Make the corpus hold ``articles`` and every other article it had, less those ``prune`` or ``remove`` drop.
+
+        ``prune`` drops the articles not among ``articles`` that came from no feed (a reload mirrors the
+        corpus folder and leaves the feeds' articles alone); ``remove`` drops these ids, whatever their kind.
+        ``rebuild`` re-chunks and re-embeds everything into a new generation (after a model change).
+        Raises :class:`ReloadInProgress` if another sync is running, in this process or in another
+        one on the same store (:mod:`retrieval.reload_lease`), unless ``lease`` is that of the
+        :meth:`reload_session` the caller holds.
+        """
+        if lease is not None:
+            return self._sync(list(articles), list(failures), prune, set(remove), actor, rebuild, progress, chunker,
+                              lease)
+        with self.reload_session() as held:
+            return self._sync(list(articles), list(failures), prune, set(remove), actor, rebuild, progress, chunker,
+                              held)
+
+    def _sync(self, articles: list[Article], failures: list[LoadFailure], prune: bool, remove: set[str],
+              actor: str | None, rebuild: bool, progress: Progress | None,
+              chunker: Callable[[Article], list[Chunk]], lease: ReloadLease) -> IngestReport:
         started = time.perf_counter()
         self.refresh()
         with self._swap:
@@ -221,12 +238,14 @@ class CorpusStore:
                 report.updated.append(aid)
             else:
                 report.unchanged.append(aid)
-        report.removed = sorted(a for a in previous if a not in wanted) if prune else []
+        report.removed = sorted(aid for aid, art in previous.items()
+                                if aid not in wanted and (aid in remove or (prune and not art.feed)))
         if live is not None and not rebuild and not (report.added or report.updated or report.removed):
             report.articles, report.chunks = live.article_count, live.chunk_count
             report.generation, report.seconds = live.name, time.perf_counter() - started
             return report
-        keep = {} if prune else {aid: a for aid, a in previous.items() if aid not in wanted}
+        dropped = set(report.removed)
+        keep = {aid: a for aid, a in previous.items() if aid not in wanted and aid not in dropped}
         final = {**keep, **wanted}
         fresh = set(final) if rebuild else set(report.added + report.updated)
         grace = SERVER_GRACE if self.mode == "server" else 0.0  # other processes may read the old revision

@@ -20,7 +20,7 @@ from chromadb.api.types import EmbeddingFunction
 from newsbot.models import Article, Chunk
 from retrieval.embeddings import Embedder
 
-ARTICLE_FIELDS = ("title", "publisher", "published", "url", "language", "source", "content_hash")
+ARTICLE_FIELDS = ("title", "publisher", "published", "url", "language", "source", "feed", "content_hash")
 _ROW_KEYS = ("born", "chunk_id")  # what a copy into a whole new generation leaves out
 
 

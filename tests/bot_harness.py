@@ -40,6 +40,8 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 60)
         yield bot, emu
+        await emu.settle()  # every interaction answered within Discord's deadline
+        assert not emu.violations, f"the bot broke Discord's rules: {emu.violations}"
     finally:
         await bot.close()
         task.cancel()
@@ -47,6 +49,27 @@ async def running_bot(settings: Settings, emulator: DiscordEmulator | None = Non
             await emu.stop()
         else:
             emu.uninstall()
+
+
+@asynccontextmanager
+async def bot_on_own_emulator(tmp: Path, *, forum: bool = False, moderators: bool = False,
+                              **overrides: object) -> AsyncIterator[tuple[NewsBot, DiscordEmulator]]:
+    """The bot on an emulator of its own, so that its settings can name the emulator's ids.
+
+    ``forum``: every post of the emulator's forum is answered; ``moderators``: the emulator's
+    moderator role is the bot's.
+    """
+    emu = DiscordEmulator()
+    await emu.start()
+    if forum:
+        overrides["answer_channel_ids"] = [int(emu.forum["id"])]
+    if moderators:
+        overrides["moderator_role_id"] = int(emu.moderator_role)
+    try:
+        async with running_bot(bot_settings(tmp, **overrides), emu) as live:
+            yield live
+    finally:
+        await emu.stop()
 
 
 def assert_no_pings(sent: Sent) -> None:

@@ -1,25 +1,21 @@
-"""Builds Articles and Evidence for engine tests without the store (the engine needs neither)."""
+"""Builds Articles and Evidence for engine tests without the store (the engine needs neither).
+
+The seed article and the fixed retrieval windows are the evaluation cases' own
+(:mod:`newsbot.evaluation.cases`), so tests and the case set read the same input the same way.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from newsbot.engine import compose
-from newsbot.models import Answer, Article, Chunk, Evidence
+from newsbot.evaluation.cases import seed_article, windows
+from newsbot.models import Answer, Article, Evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "meduza-lukashenko-apology.md"
 
-
-def seed_article() -> Article:
-    """The seed article parsed straight from its file (front matter + verbatim body)."""
-    raw = SEED.read_text(encoding="utf-8")
-    _, front, body = raw.split("---\n", 2)
-    meta = yaml.safe_load(front)
-    return Article(id=meta["id"], title=meta["title"], text=body, publisher=meta["publisher"],
-                   published=str(meta["published"]), url=meta["url"])
+__all__ = ["ROOT", "SEED", "article", "ask_texts", "evidence", "seed_article"]
 
 
 def article(text: str, *, id: str = "a1", title: str = "", publisher: str = "Wire") -> Article:
@@ -28,21 +24,9 @@ def article(text: str, *, id: str = "a1", title: str = "", publisher: str = "Wir
 
 def evidence(*articles: Article, size: int = 600) -> list[Evidence]:
     """Each article cut into fixed-size windows, in order, as if retrieved."""
-    out: list[Evidence] = []
-    for art in articles:
-        for n, start in enumerate(range(0, len(art.text), size)):
-            end = min(len(art.text), start + size)
-            chunk = Chunk(id=f"{art.id}#{n}", article_id=art.id, index=n, text=art.text[start:end],
-                          start=start, end=end)
-            out.append(Evidence(chunk=chunk, article=art))
-    return out
+    return windows(articles, size)
 
 
 def ask_texts(question: str, *texts: str) -> Answer:
     """The engine's answer to ``question`` from one article per text (ids a0, a1, …), retrieved in order."""
     return compose(question, evidence(*(article(t, id=f"a{i}") for i, t in enumerate(texts))))
-
-
-def side_values(answer: Answer) -> set[str]:
-    """The values the answer's sides give ("" for a side without one)."""
-    return {s.answer or "" for s in answer.sides}

@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 
 from bot.client import NewsBot
-from tests.bot_harness import SEED_QUESTION, assert_no_pings, bot_settings, running_bot
+from tests.bot_harness import SEED_QUESTION, assert_no_pings, bot_on_own_emulator
 from tests.discord_emulator import DiscordEmulator
 from tests.discord_emulator import payloads as P
 
@@ -20,14 +20,8 @@ LIVE_MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>")
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[NewsBot, DiscordEmulator]]:
     """The bot answering every post of the forum without a mention (general needs one)."""
-    emu = DiscordEmulator()
-    await emu.start()
-    settings = bot_settings(tmp_path_factory.mktemp("bot"), answer_channel_ids=[int(emu.forum["id"])])
-    try:
-        async with running_bot(settings, emu) as (bot, emu):
-            yield bot, emu
-    finally:
-        await emu.stop()
+    async with bot_on_own_emulator(tmp_path_factory.mktemp("bot"), forum=True) as live:
+        yield live
 
 
 async def open_forum_thread(emu: DiscordEmulator, title: str) -> dict:

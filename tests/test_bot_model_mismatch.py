@@ -63,7 +63,7 @@ async def test_reload_says_how_to_rebuild_and_changes_nothing(live) -> None:
 async def test_questions_say_how_to_rebuild_instead_of_an_apology(live) -> None:
     _, emu = live
     asked = await emu.final(await emu.slash("ask", {"question": SEED_QUESTION}))
-    assert says_how_to_rebuild(asked.content) and not asked.embeds
+    assert says_how_to_rebuild(asked.content) and not asked.embeds and asked.ephemeral
     before = len(emu.sent)
     await emu.post(emu.general["id"], f"<@{emu.app_id}> {SEED_QUESTION}", mention_bot=True)
     mentioned = await emu.wait_for(lambda: next((s for s in emu.sent[before:] if s.content), None))

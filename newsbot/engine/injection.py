@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsbot.engine.attribution import analyze_article
+from newsbot.engine.parse import paragraphs
 
 _INSTRUCTION_RE = re.compile(
     r"""\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|these|those|previous|prior|above|earlier
@@ -33,19 +33,16 @@ def reads_as_instruction(text: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def tainted_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of ``text`` (article offsets) that must not be cited: an instruction and the rest of its paragraph."""
+    """Spans of ``text`` (article offsets) that must not be cited: from the start of the sentence that holds an
+    instruction to the end of its paragraph."""
     spans: list[tuple[int, int]] = []
-    tainted_paragraph: int | None = None
-    start = prev_end = 0
-    for s in analyze_article(text).sentences:
-        if tainted_paragraph is not None and s.paragraph != tainted_paragraph:
-            spans.append((start, prev_end))
-            tainted_paragraph = None
-        if tainted_paragraph is None and reads_as_instruction(s.text):
-            tainted_paragraph, start = s.paragraph, s.start
-        prev_end = s.end
-    if tainted_paragraph is not None:
-        spans.append((start, prev_end))
+    for p in paragraphs(text):
+        m = _INSTRUCTION_RE.search(text, p.start, p.end)
+        if m is None:
+            continue
+        ends = [text.rfind(mark, p.start, m.start()) for mark in (". ", "! ", "? ", "\u2026 ")]
+        start = max([e + 2 for e in ends if e >= 0] or [p.start])
+        spans.append((start, p.end))
     return tuple(spans)
 
 

@@ -1,13 +1,11 @@
-"""Reading a question: what kind it is, what it asks for, which terms matter.
+"""What a question asks, from its parse: a yes/no claim, a value of a type, or an open question.
 
-Three kinds: ``yesno`` ("Did Lukashenko apologize?") asks whether a claim
-holds, so sentences take sides on it; ``value`` ("Who acquired Instagram?",
-"Super Bowl 2021 location") asks for a person, place, date or amount, so
-sentences that give different values disagree; ``open`` asks anything else,
-answered with the passages that bear on it.
+"Did Lukashenko apologize?" asks whether a claim holds; "Who launched the missiles?" asks for a value that
+must be a person, a body or a country (:data:`LEXICON.wh_types`); "What did Zelensky claim about
+Lukashenko?" is open. "Is it true that …?" and "Did Zelensky say …?" wrap a claim: the first in a frame,
+the second as one source's words (``asked_of``). A claim may itself be a denial ("X didn't …", "FAKE NEWS:
+…", "… is a hoax"): ``negated`` says so, and a statement that denies the positive claim then agrees with it.
 """
-# Word lists are written as one "a b c".split() string, which reads best; keep them so.
-# ruff: noqa: SIM905
 
 from __future__ import annotations
 
@@ -15,255 +13,324 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from newsbot.engine.claim import affirm, claim_statements, verb_index
-from newsbot.engine.framing import unframe
-from newsbot.engine.question_text import AUX, WH, question_part, recase, uncontract
-from newsbot.engine.speech import ROLE_TERMS
-from newsbot.text import is_stopword, term, term_at, tokens
+from spacy.tokens import Doc, Span, Token
+
+from newsbot.engine.lexicon import LEXICON
+from newsbot.engine.parse import Parser
 
 Kind = Literal["yesno", "value", "open"]
-AnswerType = Literal["person", "place", "date", "money", "number", "entity"]
+_WH = frozenset("who whom whose what which when where why how".split())
+_AUX = frozenset("is are was were am be been do does did has have had can could will would shall should may might "
+                 "must".split())
+_POS_WEIGHT = {"PROPN": 2.0, "NUM": 2.0, "NOUN": 1.0, "VERB": 1.0, "ADJ": 0.7, "ADV": 0.4, "X": 1.0}
+_OPENER_RE = re.compile(r"^\W*(?:%s)\b[\s,:;!.\-–—]*", re.IGNORECASE)
 
-_NEGATORS = frozenset("not never".split())
-#: Words that name the kind of answer rather than its content.
-_TYPE_WORDS: dict[str, AnswerType] = {
-    "location": "place", "where": "place", "city": "place", "country": "entity", "place": "place",
-    "venue": "place", "date": "date", "when": "date", "year": "date", "day": "date", "time": "date",
-    "revenue": "money", "price": "money", "cost": "money", "worth": "money", "valuation": "money",
-    "who": "person", "whom": "person", "whose": "person", "winner": "person", "director": "person",
-    "champion": "person",
-    "team": "entity", "company": "entity", "nation": "entity", "percentage": "number", "percent": "number",
-}
-_NON_CONTENT = frozenset(
-    "location date year day time place name happen country city team company nation venue percentage percent old long"
-    .split()
-)
-_NON_CONTENT_TERMS = frozenset(term(w) for w in _NON_CONTENT)
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the claim: its lemma, how much it weighs, and its place in the clause."""
+
+    lemma: str
+    text: str
+    pos: str
+    weight: float
+    role: Literal["subject", "predicate", "object", "other"]
+    entity: str = ""
 
 
 @dataclass(frozen=True)
 class Question:
-    """A question reduced to what matching and stance need."""
+    """A question as the reader uses it."""
 
-    text: str
+    text: str  # as asked (cleaned of chat openers)
     kind: Kind
-    answer_type: AnswerType | None
-    entities: frozenset[str]  # terms of proper names (Lukashenko, Instagram)
-    numbers: frozenset[str]  # number terms that must appear (2021, q1, 2)
-    content: frozenset[str]  # every content term, entities and numbers included
-    predicate: str | None = None  # yes/no: the main verb or adjective of the claim
-    focus: str | None = None  # value: the relation asked about ("won", "released", "director")
-    name_heads: frozenset[str] = frozenset()  # last word of each name ("Valhalla" of "Assassin's Creed Valhalla")
-    subject: str | None = None  # yes/no: the first proper name (who did it)
-    objects: frozenset[str] = frozenset()  # yes/no: heads of the names after the verb ("apologize to Putin")
-    tail: frozenset[str] = frozenset()  # yes/no: the other content words after the verb ("offer refunds")
-    counted: str | None = None  # "How many people …": what is counted ("peopl"); a source may say "workers"
-    subject_terms: frozenset[str] = frozenset()  # yes/no: the words before the verb ("latvian", "presid")
-    negated: bool = False  # yes/no: the claim denies its predicate ("Didn't Lukashenko apologize?")
-    asked_of: frozenset[str] = frozenset()  # yes/no: the source asked about ("Did Zelensky say …?"), its terms
-    asks_denial: bool = False  # yes/no: whether that source denies the claim ("Did Eismont deny …?")
-    asked_source: str | None = None  # yes/no: that source as the question names it ("Zelensky")
-    affirmative: str | None = None  # yes/no: the claim as a statement
-    negative: str | None = None  # yes/no: its negation
-    weights: dict[str, float] = field(default_factory=dict)
+    claim: str  # the claim or the question's own words, for similarity and wording
+    terms: tuple[Term, ...] = ()
+    wh: str | None = None
+    answer_types: frozenset[str] = frozenset()
+    negated: bool = False
+    asked_of: str | None = None  # "Did Zelensky say …?": the source asked about
+    asked_terms: frozenset[str] = frozenset()
+    asked_denial: bool = False  # "Did Eismont deny …?"
+    affirmative: str | None = None  # the question as a statement: "Lukashenko did apologize"
+    negative: str | None = None  # and its denial: "Lukashenko did not apologize"
+    claim_wording: tuple[str, str] | None = None  # "Did Zelensky say …?": the claim itself, as said and denied
+    entities: tuple[tuple[str, str], ...] = ()  # (text, label) of the claim
+    predicate: str | None = None  # the lemma of the question's main verb ("won", "acquire")
+    wh_role: str | None = None  # where the asked value stands: subject, object, attribute or adjunct
+    attribute: str | None = None  # "Who is the president of Belarus?": the role noun asked about
+    numbers: frozenset[str] = frozenset()
+    doc: Doc | None = field(default=None, compare=False, repr=False)
 
     @property
-    def total_weight(self) -> float:
-        return sum(self.weights.values()) or 1.0
+    def content(self) -> bool:
+        """True when the question has words to look for."""
+        return bool(self.terms)
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        return frozenset(t.lemma for t in self.terms)
+
+    def weight(self) -> float:
+        return sum(t.weight for t in self.terms) or 1.0
 
 
-def analyze(question: str, proper_terms: frozenset[str] = frozenset()) -> Question:
-    """Parse ``question`` into a :class:`Question`.
-
-    ``proper_terms`` are terms the evidence writes as names; a question typed
-    in lower case ("did lukashenko apologize") gets those words recased.
-    """
-    text = " ".join(question.strip().split())
-    if proper_terms:
-        text = recase(text, proper_terms)
-    plain = uncontract(text)
-    framed = unframe(question_part(plain).rstrip("?!. "))
-    body = framed.body
-    led_by_claim = body != plain.rstrip("?!. ").strip()
-    stated, negated, spaced = body, False, body.split()
-    if led_by_claim or spaced[:1] and spaced[0].lower() in AUX:
-        clause = next((i for i, w in enumerate(spaced) if w.lower() in ("that", "whether", "if")), len(spaced))
-        kept = [w for w in spaced[:clause] if w.lower() not in _NEGATORS] + spaced[clause:]  # "Did he learn
-        # that she did not …?" asks whether he learned it: the negation is the reported clause's own
-        negated, body = len(kept) < len(spaced), " ".join(kept)  # "Didn't he …?" asks "Did he …?" turned
-    toks = tokens(body)
-    words = [t.text for t in toks]
-    first = words[0].lower() if words else ""
-    kind: Kind
-    if led_by_claim or first in AUX:
-        kind = "yesno"
-    elif first in WH:
-        kind = "open"
-    else:
-        kind = "open"
-
-    answer_type = _answer_type([w.lower() for w in words])
-    if kind == "open" and answer_type is not None:
-        kind = "value"
-
-    verb_start = 0
-    verbless = False  # "Are the missiles Russian?": no word reads as the claim's verb, so no sentence states it
-    if kind == "yesno":
-        words_all = body.split()
-        at = verb_index(words_all[1:] if not led_by_claim else words_all, "" if led_by_claim else words_all[0])
-        verbless = at is None
-        if at is not None:
-            offset = 1 if not led_by_claim else 0
-            verb_start = len(" ".join(words_all[: at + offset]))
-    entities: set[str] = set()
-    numbers: set[str] = set()
-    content: set[str] = set()
-    weights: dict[str, float] = {}
-    predicate: str | None = None
-    subject: str | None = None
-    subject_terms: set[str] = set()
-    focus: str | None = None
-    after_verb: set[str] = set()  # yes/no: names the claim puts after its verb ("apologize to Putin")
-    tail: set[str] = set()  # yes/no: other words after the verb ("refunds")
-    for i, tok in enumerate(toks):
-        low = tok.text.lower()
-        if i == 0 and (low in AUX or low in WH):
-            continue
-        if is_stopword(tok.text) or low in _NON_CONTENT or term(low) in _NON_CONTENT_TERMS:  # "happened"
-            continue
-        t = term_at(toks, i)  # "step down" is "resign"
-        if not t:
-            continue
-        content.add(t)
-        if kind == "yesno" and verb_start and tok.start < verb_start:
-            subject_terms.add(t)  # "the Latvian president": who did it, in the question's words
-        if any(ch.isdigit() for ch in tok.text) or t.isdigit():  # "nine", "third": numbers a source must state
-            numbers.add(t)
-            weights[t] = 2.0
-        elif (tok.is_capitalized or _camel(tok.text)) and (i > 0 or led_by_claim or first not in WH | AUX) \
-                and not (tok.text.isupper() and t in ROLE_TERMS):  # "CEO" is a role, not a name
-            entities.add(t)
-            weights[t] = 2.0
-            if predicate is not None and toks[i - 1].text.lower() not in ("by", "from", "in", "at", "near", "on"):
-                after_verb.add(t)  # not "an apology from Lukashenko" (who) nor "collapse in Velmar" (where)
-            if (tok.start < verb_start) if kind == "yesno" and verb_start else subject is None:
-                subject = t  # the head of the subject phrase: its last name before the verb (none in
-                # "Were missiles launched from Belarus?": Belarus is where from, not who)
-        else:
-            weights.setdefault(t, 1.0)
-            if predicate is not None and kind == "yesno":
-                tail.add(t)  # "offer refunds": what the claim says after its verb
-            if predicate is None and kind == "yesno" and tok.start >= verb_start and not verbless:
-                predicate = t
-            counted = answer_type == "number" and i == 2 and first == "how"  # "How many people were injured?"
-            if focus is None and not re.search(r"[’']s$", tok.text) and not counted:
-                focus = t  # "men's" in "men's year-end No 1" qualifies the relation; it is not it
-
-    name_heads = _name_heads(toks, entities)
-    if kind == "value" and answer_type == "person" and content and content <= entities:
-        kind = "open"  # "Who is Natalya Eismont?" asks what the sources say of her, not for another name
-    affirmative = negative = None
-    if kind == "yesno":
-        affirmative, negative = claim_statements(body if not led_by_claim else "", body if led_by_claim else "")
-        if negated:  # the claim asked about is the negative one
-            affirmative, negative = (stated, affirm(body)) if led_by_claim else (negative, affirmative)
-    return Question(
-        text=text,
-        kind=kind,
-        answer_type=answer_type if kind == "value" else None,
-        entities=frozenset(entities),
-        numbers=frozenset(numbers),
-        content=frozenset(content),
-        predicate=predicate,
-        focus=_act_focus(toks, entities, numbers) or focus
-        if kind == "value" and (answer_type == "date" or text.lower().startswith("how long")) else focus,
-        name_heads=name_heads,
-        objects=frozenset(after_verb & name_heads) if kind == "yesno" else frozenset(),
-        tail=frozenset(tail),
-        counted=term(words[2]) if answer_type == "number" and [w.lower() for w in words[:2]] == ["how", "many"]
-        and len(words) > 2 else None,
-        subject=subject,
-        subject_terms=frozenset(subject_terms),
-        negated=negated and kind == "yesno",
-        asked_of=framed.asked_of if kind == "yesno" else frozenset(),
-        asks_denial=framed.asks_denial and kind == "yesno",
-        asked_source=framed.asked_source if kind == "yesno" else None,
-        affirmative=affirmative,
-        negative=negative,
-        weights=weights,
-    )
+def clean(text: str) -> str:
+    """The question without chat openers ("hey,", "quick question:") or a name before it ("Anna Did …")."""
+    text = " ".join(text.split())
+    openers = "|".join(re.escape(o) for o in LEXICON.chat_openers)
+    for _ in range(3):
+        m = re.match(_OPENER_RE.pattern % openers, text, re.IGNORECASE)
+        if not m or m.end() == 0 or m.end() >= len(text):
+            break
+        text = text[m.end() :]
+    words = text.split()
+    for i, w in enumerate(words[1:4], 1):  # "Anna Did Lukashenko apologize?", "Hi all! Did …"
+        if w[:1].isupper() and w.lower().strip(",:") in _AUX | _WH and not words[i - 1][:1].islower():
+            text = " ".join(words[i:])
+            break
+    return text
 
 
-def _act_focus(toks: list, entities: set[str], numbers: set[str]) -> str | None:
-    """"When will the plant reopen?", "How long did the strike last?": what a date or a length of time is
-    asked of is the act, which ends the question."""
-    for tok in reversed(toks):
-        t = term(tok.text)
-        if t and t not in entities and t not in numbers and not is_stopword(tok.text) \
-                and tok.text.lower() not in _NON_CONTENT and tok.text.lower() not in WH | AUX:
-            return t
-    return None
+def analyze(text: str, parser: Parser) -> Question:
+    """Read ``text`` as a question (see the module doc)."""
+    asked = clean(text)
+    body = asked.rstrip(" ?!.")
+    lower = body.lower()
+    frame = next((f for f in LEXICON.claim_frames if lower.startswith(f + " ") or lower == f), None)
+    if frame is not None:
+        body = body[len(frame) :].strip(" ,:")
+    doc = parser.text(body + ("?" if frame is None else ""))
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is None:
+        return Question(text=asked, kind="yesno", claim="")
+    wh = _wh(doc) if frame is None else None
+    if wh is not None:
+        return _wh_question(asked, doc, wh)
+    if frame is None and not asked.rstrip().endswith("?") or first.pos_ in ("NOUN", "PROPN") and \
+            doc[:].root.lemma_.lower() in LEXICON.answer_nouns:
+        noun = _answer_noun(doc)  # "Super Bowl 2021 location"
+        if noun is not None:
+            return _wh_question(asked, doc, None, types=LEXICON.answer_nouns[noun.lemma_.lower()], noun=noun)
+    return _claim_question(asked, doc, framed=frame is not None)
 
 
-def _camel(word: str) -> bool:
-    """"iPhone", "eBay": a brand written in lower case first is still a name."""
-    return word[:1].islower() and any(ch.isupper() for ch in word[1:])
-
-
-_NAME_JOINERS = frozenset("of the and & de del du la le von van".split())
-
-
-def _name_heads(toks: list, entities: set[str]) -> frozenset[str]:
-    """Terms of the last word of each run of name words.
-
-    A run goes on over joining words between name words, so "The Legend of
-    Zelda: Breath of the Wild" has one head, "Wild" (sources shorten titles
-    from the front: "Breath of the Wild").
-    """
-    heads: set[str] = set()
-    run_last: str | None = None
-    for i, tok in enumerate(toks):
-        t = term(tok.text)
-        if t in entities:
-            run_last = t
-            continue
-        if run_last and tok.text.lower() in _NAME_JOINERS and _joins_name(toks, i, entities):
-            continue
-        if run_last:
-            heads.add(run_last)
-        run_last = None
-    if run_last:
-        heads.add(run_last)
-    return frozenset(heads)
-
-
-def _joins_name(toks: list, i: int, entities: set[str]) -> bool:
-    """The joining words from ``i`` on are followed by a name word ("of the Wild")."""
-    j = i
-    while j < len(toks) and toks[j].text.lower() in _NAME_JOINERS:
-        j += 1
-    return j < len(toks) and term(toks[j].text) in entities
-
-
-def _answer_type(words: list[str]) -> AnswerType | None:
-    if not words:
+def _wh(doc: Doc) -> str | None:
+    words = [t.lower_ for t in doc if not t.is_punct]
+    if not words or words[0] not in _WH:
         return None
-    joined = " ".join(words)
-    if joined.startswith(("how much", "for how much")) or words[-1:] == ["for"] and "much" in words:
-        return "money"
-    if joined.startswith(("how many", "how old", "how long")):
-        return "number"  # "How old is Costa?" ← "Costa, 23,"; "How long is the contract?" ← "a five-year contract"
-    if words[0] in ("when",) or "what year" in joined or "which year" in joined:
-        return "date"
-    if words[0] == "where":
-        return "place"
-    if words[0] in ("who", "whom", "whose"):
-        return "person"
-    if words[0] in ("which", "what") and len(words) > 1 and words[1] in _TYPE_WORDS:
-        return _TYPE_WORDS[words[1]]
-    for w in words:
-        if w in ("date", "location", "revenue", "price", "cost", "winner", "director", "venue", "city", "champion"):
-            return _TYPE_WORDS[w]
-    if words[0] in ("what", "which") and re.search(r"\b(?:no\.? ?1|number one|world no)\b", joined):
-        return "person"  # "What is women's year-end No 1 in tennis?" asks who holds the rank
+    two = " ".join(words[:2])
+    return two if two in LEXICON.wh_types else words[0]
+
+
+def _answer_noun(doc: Doc) -> Token | None:
+    """The noun a "what" question (or a bare phrase) asks about, when it names a kind of value: "What was
+    Tesla's revenue …?" → revenue, "What is the premiere date of …?" → date, "Super Bowl 2021 location"."""
+    root = doc[:].root
+    cands = [root] if root.pos_ in ("NOUN", "PROPN") else []
+    cands += [c for c in root.children if c.dep_ in ("attr", "nsubj", "dobj") and c.pos_ == "NOUN"]
+    for tok in cands:
+        if tok.lemma_.lower() in LEXICON.answer_nouns and tok.lower_ not in _WH:
+            return tok
     return None
+
+
+def _wh_question(asked: str, doc: Doc, wh: str | None, *, types: frozenset[str] | None = None,
+                 noun: Token | None = None) -> Question:
+    if types is None and wh is not None:
+        types = LEXICON.wh_types.get(wh, frozenset())
+        if not types and wh in ("what", "which"):
+            noun = _answer_noun(doc)
+            types = LEXICON.answer_nouns.get(noun.lemma_.lower(), frozenset()) if noun is not None else frozenset()
+    types = types or frozenset()
+    skip = set(range(len(wh.split()))) if wh else set()
+    if noun is not None:
+        skip.add(noun.i)
+    root = doc[:].root
+    speaker = None
+    if wh == "what" and root.lemma_.lower() in LEXICON.reporting:
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lower_ not in _WH:  # "What did Zelensky claim about Lukashenko?"
+            speaker = subj
+    kind: Kind = "value" if types else "open"
+    if speaker is not None:
+        kind = "open"
+        speaker_idx = {t.i for t in speaker.subtree}
+        skip |= speaker_idx | {root.i}
+    terms = _terms(doc, skip)
+    if _about_nothing(doc, terms):
+        terms = ()
+    asked_terms = frozenset(t.lemma_.lower() for t in speaker.subtree if not t.is_stop) if speaker is not None else frozenset()
+    role, attribute = _wh_role(doc)
+    if noun is not None and role is None:
+        role = "adjunct" if types & {"DATE", "TIME", "GPE", "LOC", "FAC", "MONEY", "PERCENT", "CARDINAL"} else "attribute"
+        attribute = noun.lemma_.lower() if role == "attribute" else None
+    verb = root if root.pos_ == "VERB" else next((t for t in doc if t.pos_ == "VERB"), None)
+    predicate = verb.lemma_.lower() if verb is not None else None  # "Where is it located?": locate
+    return Question(text=asked, kind=kind, claim=doc.text.rstrip("?"), terms=terms, wh=wh, answer_types=types,
+                    asked_of=_span_text(speaker) if speaker is not None else None, asked_terms=asked_terms,
+                    entities=_entities(doc), numbers=_numbers(doc), predicate=predicate, wh_role=role,
+                    attribute=attribute, doc=doc)
+
+
+def _wh_role(doc: Doc) -> tuple[str | None, str | None]:
+    """Where the question word stands: "Who won …?" subject, "Which company did Facebook acquire?" and "Who was
+    awarded …?" object, "Who is the president of …?" attribute (with the role noun), "When …?" adjunct."""
+    wh = next((t for t in doc if t.lower_ in _WH), None)
+    if wh is None:
+        return None, None
+    tok = wh.head if wh.dep_ == "det" else wh  # "which company"
+    if tok.dep_ == "nsubj":
+        return "subject", None
+    if tok.dep_ in ("dobj", "nsubjpass", "dative", "pobj", "oprd"):
+        return "object", None
+    if tok.dep_ == "attr":
+        noun = next((t for t in doc if t.dep_ in ("attr", "nsubj") and t.i != tok.i and t.pos_ == "NOUN"), None)
+        return "attribute", noun.lemma_.lower() if noun is not None else None
+    return "adjunct", None
+
+
+def _claim_question(asked: str, doc: Doc, *, framed: bool) -> Question:
+    root = doc[:].root
+    asked_of, asked_terms, denial, claim_span = None, frozenset(), False, doc[:]
+    lemma = root.lemma_.lower()
+    comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if lemma in LEXICON.reporting and comp is not None and subj is not None and not framed:
+        asked_of = _span_text(subj)  # "Did Zelensky say Lukashenko apologized?", "Did Eismont deny that …?"
+        asked_terms = frozenset(t.lemma_.lower() for t in subj.subtree if not t.is_stop and not t.is_punct)
+        denial = lemma in LEXICON.denying
+        claim_span = doc[min(t.i for t in comp.subtree) : max(t.i for t in comp.subtree) + 1]
+    skip = {t.i for t in doc if t.i < claim_span.start or t.i >= claim_span.end}
+    negated = _negated(claim_span)
+    inner = claim_span.root
+    if inner.lemma_.lower() in LEXICON.reporting and any(c.dep_ == "ccomp" for c in inner.children):
+        skip.add(inner.i)  # "US denies it threatened …": the claim is what was denied
+    if denial:
+        negated = not negated
+    terms = _terms(doc, skip)
+    if _about_nothing(claim_span, _terms(doc, set())):  # "he" may be named by the asked source's own words
+        terms = ()
+    affirmative, negative = _wordings(doc[:] if asked_of else claim_span, framed)
+    claim_wording = _wordings(claim_span, True) if asked_of else None
+    return Question(text=asked, kind="yesno", claim=claim_span.text.rstrip("?"), terms=terms, negated=negated,
+                    asked_of=asked_of, asked_terms=asked_terms, asked_denial=denial, affirmative=affirmative,
+                    negative=negative, claim_wording=claim_wording, entities=_entities(claim_span), numbers=_numbers(claim_span), doc=doc)
+
+
+def _negated(span: Span) -> bool:
+    """The claim denies something: a negation on its main predicate, "No, …", or a falsity word ("FAKE NEWS:",
+    "… is a hoax", "made up")."""
+    root = _main_predicate(span)
+    if any(c.dep_ == "neg" or c.lower_ in ("never",) for c in root.children):
+        return True
+    if root.lemma_.lower() in LEXICON.denying and any(c.dep_ in ("ccomp", "dobj") for c in root.children):
+        return True  # "US denies it threatened Foley family"
+    for c in root.children:  # "No threats were made", "Nobody was hurt"
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
+                c.lower_ in LEXICON.negators or any(g.dep_ == "det" and g.lower_ in LEXICON.negators for g in c.children)):
+            return True
+    lemmas = [t.lemma_.lower() for t in span]
+    if lemmas and lemmas[0] == "no" and len(span) > 1 and span[1].is_punct:
+        return True
+    from newsbot.engine.lexicon import has_phrase
+
+    return any(t.lemma_.lower() in LEXICON.falsity or t.lower_ in LEXICON.falsity for t in span) or \
+        has_phrase(lemmas, LEXICON.phrases("falsity"))
+
+
+def _main_predicate(span: Span) -> Token:
+    """The clause's verb: the root, or in a headline "Who: what" (parsed with the name as root) the verb of the
+    clause it introduces."""
+    root = span.root
+    if root.pos_ in ("VERB", "AUX"):
+        return root
+    verbs = [c for c in root.children if c.dep_ in ("parataxis", "ccomp") or (  # title case fools the tagger
+        c.pos_ in ("VERB", "AUX") and c.dep_ in ("appos", "acl", "relcl", "conj"))]
+    return max(verbs, key=lambda v: len(list(v.subtree))) if verbs else root
+
+
+def _role(tok: Token) -> Literal["subject", "predicate", "object", "other"]:
+    """The word's place in the claim, logically: the doer is the subject ("by X" of a passive too), what is
+    done to is the object ("Was the mine reopened?": the mine), so either voice reads alike."""
+    for t in [tok, *tok.ancestors]:
+        passive = t.dep_ == "nsubj" and any(c.dep_ == "auxpass" for c in t.head.children)  # "Was the mine reopened?"
+        if (t.dep_ in ("nsubj", "csubj", "expl") and not passive) or (t.dep_ == "pobj" and t.head.lower_ == "by"):
+            return "subject"
+        if passive:
+            return "object"
+        if t.dep_ in ("dobj", "pobj", "attr", "acomp", "oprd", "dative", "nsubjpass"):
+            return "object"
+        if t.dep_ in ("ROOT", "ccomp", "xcomp") and t.pos_ in ("VERB", "AUX"):
+            return "predicate" if t.i == tok.i else "other"
+    return "other"
+
+
+def _about_nothing(doc: Doc, terms: tuple[Term, ...]) -> bool:
+    """"Where is it located?", "What did he say?": the question's thing is a pronoun it does not resolve, and
+    no name or noun says what it is (a conversation resolves it before asking; see bot/conversation.py)."""
+    pronoun = any(t.pos_ == "PRON" and t.lower_ in ("it", "he", "she", "they", "him", "her", "them", "this", "that")
+                  and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") for t in doc)
+    return pronoun and not any(t.pos in ("NOUN", "PROPN", "NUM") for t in terms)
+
+
+def _terms(doc: Doc, skip: set[int]) -> tuple[Term, ...]:
+    """The content words: names and numbers weigh most; stop words, question words, the frame and falsity words
+    (which say how the claim stands, not what it is about) are left out."""
+    out: list[Term] = []
+    seen: set[str] = set()
+    for t in doc:
+        if t.i in skip or t.is_punct or t.is_space or t.lower_ in _WH or t.pos_ in ("AUX", "INTJ", "DET", "PRON",
+                                                                                  "CCONJ", "SCONJ", "ADP", "PART"):
+            continue
+        lemma = t.lemma_.lower()
+        if (t.is_stop and t.pos_ not in ("NUM", "PROPN", "NOUN")) or lemma in LEXICON.falsity or \
+                lemma in LEXICON.negators:
+            continue  # a noun is content even where a pronoun is spelt alike ("the mine")
+        weight = _POS_WEIGHT.get(t.pos_, 0.5)
+        if t.ent_type_ and t.pos_ not in ("PROPN", "NUM"):
+            weight = max(weight, 1.5)
+        if lemma in seen:
+            continue
+        seen.add(lemma)
+        out.append(Term(lemma=lemma, text=t.text, pos=t.pos_, weight=weight, role=_role(t), entity=t.ent_type_))
+    return tuple(out)
+
+
+def _entities(span: Span | Doc) -> tuple[tuple[str, str], ...]:
+    return tuple((e.text, e.label_) for e in span.ents)
+
+
+def _numbers(span: Span | Doc) -> frozenset[str]:
+    from newsbot.engine.values import number_key
+
+    return frozenset(k for t in span if (t.like_num or t.pos_ == "NUM") and (k := number_key(t.text)))
+
+
+def _span_text(tok: Token) -> str:
+    sub = list(tok.subtree)
+    return tok.doc[sub[0].i : sub[-1].i + 1].text
+
+
+def _wordings(span: Span, framed: bool) -> tuple[str, str]:
+    """The claim as a statement and as its denial, by moving the question's auxiliary after the subject
+    ("Did Lukashenko apologize" → "Lukashenko did apologize" / "Lukashenko did not apologize")."""
+    toks = [t for t in span if not (t.is_punct and t.i == span.end - 1)]
+    if not toks:
+        return "", ""
+    root = span.root
+    text = span.doc[toks[0].i : toks[-1].i + 1].text
+    aux = toks[0] if toks[0].lower_ in _AUX and not framed else None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if aux is not None and subj is not None:
+        sub = list(subj.subtree)
+        end = sub[-1].i + 1
+        subject = span.doc[sub[0].i : end].text
+        rest = span.doc[end : toks[-1].i + 1].text if end <= toks[-1].i else ""
+        verb = aux.lower_
+        if rest and sub[0].i > aux.i:
+            return f"{subject} {verb} {rest}".strip(), f"{subject} {verb} not {rest}".strip()
+    if aux is not None:  # the parse did not find where the subject ends: say yes or no, not a garbled clause
+        return "yes", "no"
+    negative = f"it is not true that {text[:1].lower() + text[1:] if not toks[0].ent_type_ else text}"
+    return text, negative

@@ -1,258 +1,200 @@
-"""Values a sentence gives for a question that asks for one, and when two disagree.
+"""Values a question asks for, typed by spaCy's entities: who → a person, body, group or place; when → a
+date or time; where → a place; how many → a count; how much → money, a share or a quantity.
 
-"Who acquired Instagram?" wants a name, "When was Splatoon 2 released?" a
-date, "What was Tesla's revenue?" an amount. Each relevant sentence offers
-typed candidates; two sources disagree when they state the same thing with a
-different value — most plainly when two sentences are nearly word for word
-the same but for that value ("… in Tampa, Florida" / "… in Glendale, Arizona").
+A value is an entity of an answer type (:data:`LEXICON.wh_types`) in a sentence that states the question's
+other words, and is not one of the question's own names ("Who launched the missiles?" is not answered by
+"missiles"; "Who won the Tour de France?" not by "Tour de France"). A run of capitalised words that the
+parser does not tag as an entity of the asked type is never an answer. Two values are the same answer when
+one contains the other ("Christophe Gans" and "Gans", "May 2012" and "May 15, 2012") or their numbers agree.
 """
-# Word lists are written as one "a b c".split() string, which reads best; keep them so.
-# ruff: noqa: SIM905
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
-from newsbot.engine.attribution import ROLE_TERMS, SentenceInfo
-from newsbot.engine.dates import dates_in
+from spacy.tokens import Span, Token
+
 from newsbot.engine.question import Question
-from newsbot.engine.value_scope import in_scope
-from newsbot.text import is_stopword, term
+from newsbot.engine.statements import Statement
 
-_MONEY_RE = re.compile(
-    r"(?:US|USD\s?|A|C|HK)?[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?"
-    r"|\b\d[\d,]*(?:\.\d+)?(?:\s*(?:trillion|billion|million|thousand))?\s+"
-    r"(?:dollars|euros|pounds|yuan|yen|rubles|roubles|francs|pesos|rupees|reais|lira|krona|kronor|rand|USD|EUR|GBP)\b",
-    re.IGNORECASE,
-)
-#: Words that bound an amount or a count ("at least 120", "as much as $500 million"): part of what was said.
-_BOUND = (r"(?:\b(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost|up to|"
-          r"some|roughly|approximately|as (?:much|many) as|an estimated|estimated) )?")
-_BOUND_RE = re.compile(_BOUND + r"$", re.IGNORECASE)
-#: A count with its bound. Counts in words from two up ("one" is as often a pronoun: "Putin was the one …").
-_RANGE_RE = re.compile(r"\bbetween\s+[$€£]?\d[\d,.]*(?:\s*(?:trillion|billion|million|thousand|bn|mn|m|k))?\s+and\s+$",
-                       re.IGNORECASE)
-_PERCENT_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?=\s*(?:%|per ?cent\b|percentage points?\b))", re.IGNORECASE)
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+_NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())} | {  # noqa: SIM905
-    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-    "ninety": "90", "hundred": "100"}
-_WORDS_ALT = "|".join(w for w in _NUMBER_WORDS if w not in ("zero", "one"))
-_COUNT_RE = re.compile(  # a number word in lower case, or capitalised where it opens the sentence ("Fourteen people")
-    _BOUND + rf"\b(?P<n>\d[\d,]*(?:\.\d+)?|(?-i:{_WORDS_ALT})|(?-i:(?<=^)|(?<=^[“\"‘'])|(?<= - )|(?<=— ))"
-    rf"(?-i:{'|'.join(w.capitalize() for w in _WORDS_ALT.split('|'))}))\b", re.IGNORECASE)
-_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
-          "thousand": 1e3, "k": 1e3}
-_NOT_VALUES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
-)
-PARALLEL_RATIO = 0.6
+    "seventeen eighteen nineteen twenty".split())}
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def number_key(text: str) -> str | None:
+    """A number's value as a comparable string: "25,91,015" → "2591015", "3.1%" → "3.1", "two" → "2"; None
+    for text that is not a number. Never raises, whatever the text."""
+    low = text.strip().lower()
+    if low in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS[low])
+    m = _DIGITS.search(low)
+    if not m:
+        return None
+    raw = m.group()
+    if "," in raw and "." not in raw and all(len(g) in (2, 3) for g in raw.split(",")[1:]):
+        raw = raw.replace(",", "")  # thousands groups, Western or Indian ("25,91,015")
+    raw = raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
 class Value:
-    """A candidate answer: its exact text and span in the article, and a key to compare it."""
+    """An answer found in a sentence: its text as written, its article offsets, how well it stands in the
+    asked role (:func:`in_role`)."""
 
     text: str
+    label: str
     start: int
     end: int
-    key: tuple
+    role: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return _normal(self.text)
+
+    @property
+    def specific(self) -> float:
+        """1 for a value that pins itself down (a number, a year, a name), 0 for "last year", "recently"."""
+        if self.label in ("DATE", "TIME"):
+            return 1.0 if re.search(r"\d", self.text) else 0.0
+        return 1.0
 
 
-def extract(question: Question, s: SentenceInfo, published: str | None = None) -> list[Value]:
-    """Typed candidate values in ``s`` for ``question.answer_type`` that are about what the question asks.
-
-    ``published``: the article's date (ISO), against which "on Wednesday" is read.
-    """
-    values = [Value(*d) for d in dates_in(s, published, question.focus)] if question.answer_type == "date" \
-        else _typed(question, s)
-    return [v for v in values if in_scope(question, s, v.start, v.end, v.key[0])]
+def _normal(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip().lower())
+    return re.sub(r"[’']s$", "", text).strip(" .,;:")
 
 
-def _typed(question: Question, s: SentenceInfo) -> list[Value]:
-    kind = question.answer_type
-    if kind == "money":  # "How much did the shares fall?" ← "fell 6%": a share when no amount is given
-        return _money(s) or [v for m in _PERCENT_RE.finditer(s.text) for v in _count(question, s, m)]
-    if kind == "number":
-        return [v for m in _COUNT_RE.finditer(s.text) if term(m["n"]) not in question.numbers
-                for v in _count(question, s, m)]
-    return _names(question, s, merge_places=kind == "place")
+def in_role(q: Question, ent: Span) -> float:
+    """How well an entity stands where the question's value stands.
+
+    1.0: in the asked place of the asked verb ("Who won …?" — the subject of "won", the agent of "was won by",
+    the antecedent of "who won"), or tied to the asked noun ("revenue was $10 billion", "President
+    Lukashenko"); 0.5: in that place of another verb (a synonym the parse cannot know), or anywhere in the
+    asked verb's clause for a time or place; 0.3 elsewhere in the asked verb's clause; 0 otherwise."""
+    root = ent.root
+    if q.wh_role == "attribute" and q.attribute:
+        nouns = [t for t in ent.sent if t.lemma_.lower() == q.attribute]
+        for t in nouns:
+            siblings = root.head.i == t.head.i and root.i != t.head.i and root.head.lemma_ in ("be", "become", "remain")
+            if root.head.i == t.i or t.head.i == root.i or siblings or \
+                    (root.head.dep_ == "prep" and root.head.head.i == t.i):
+                return 1.0
+        return 0.0 if nouns else (0.5 if root.dep_ in ("nsubj", "nsubjpass") else 0.25)
+    slot = _slot(root)
+    verbs = [t for t in ent.sent if q.predicate and t.lemma_.lower() == q.predicate]
+    for verb in verbs:  # the entity is one of the asked verb's own arguments
+        if slot is not None and slot[0].i == verb.i:
+            return 1.0 if q.wh_role == "adjunct" or slot[1] == q.wh_role else 0.3
+    for verb in verbs:  # or stands under it, with no other verb between (not "the region, which borders Ukraine")
+        path = _path_to(root, verb)
+        if path is not None:
+            direct = not any(t.pos_ in ("VERB", "AUX") for t in path)
+            return 1.0 if q.wh_role == "adjunct" and direct else 0.3
+    if q.wh_role == "adjunct":  # "located in the Gomel region", "on May 15": a time or place a preposition gives
+        head = root
+        while head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
+            head = head.head  # "the Gomel region": the region is what the preposition governs
+        governed = head.dep_ in ("pobj", "npadvmod", "tmod")
+        return (0.75 if governed else 0.5) if not verbs else 0.3
+    if verbs:
+        return 0.3  # the asked verb is there, and this is not its subject (or object)
+    return 0.5 if slot is not None and slot[1] == q.wh_role else 0.0
 
 
-def _count(question: Question, s: SentenceInfo, m: re.Match[str]) -> list[Value]:
-    """The count with its unit when that is what was asked ("three days" for "How many days …?"); none when
-    another of the question's words follows ("a magnitude 6.8 earthquake" counts no people)."""
-    counted = question.counted
-    end = m.end()
-    asks = " ".join(question.text.lower().split()[:2])
-    span = re.match(r"[- ](?:year|month|week|day|hour|minute)s?(?:-old)?\b", s.text[end:])
-    if asks != "how old" and re.search(r"\b(?:aged|ages)\s+(?:\d+\s+and\s+)?$", s.text[: m.start()]):
-        return []  # "Two men, aged 34 and 41, were arrested": ages, not how many
-    if re.search(r"\bincluding\s+$", s.text[: m.start()]):
-        return []  # "ten people, including two officials": a part, not how many
-    if re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+$|(?:\d|\b(?:{_WORDS_ALT}))\s+of\s+(?:the\s+)?$", s.text[: m.start()],
-                 re.IGNORECASE):
-        return []  # "April 30 (Reuters)": a day; "Eight of the 12 aircraft": the whole, not the part counted
-    if asks in ("how old", "how long"):  # an age or a length of time, nothing else
-        age = span is not None and span.group(0).endswith("-old") or re.match(r",", s.text[end:]) \
-            and s.text[max(0, m.start() - 2) : m.start()] == ", "  # "Costa, 23," / "a 23-year-old"
-        if not (age if asks == "how old" else span is not None and not span.group(0).endswith("-old")):
-            return []
-    if span:  # "a five-year contract", "three years"
-        end += span.end()
-    share = re.match(r"\s*(?:%|per ?cent\b|percentage points?\b)", s.text[end:])
-    if share:  # "52.3 percent" is a share, whatever was counted
-        end += share.end()
-        return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end,
-                      ("n", m["n"].replace(",", "") + "%"))]
-    nxt = None if span else re.match(r"\s+([A-Za-z][\w-]*)", s.text[end:])  # "a five-year contract": measured
-    if nxt is not None and term(nxt[1]) in question.content:
-        if term(nxt[1]) != counted:
-            return []
-        end += nxt.end()
-    elif counted and (unit := _UNIT_RE.match(s.text[end:])) \
-            and not any(is_stopword(w) and w != "other" for w in unit[0].split()):
-        end += unit.end()  # "four dock workers" for "How many people were killed?": what the source counted
-    key = ("n", _NUMBER_WORDS.get(m["n"].lower(), m["n"].replace(",", "")))
-    named = _NAMED_AND.search(s.text[: m.start()]) if re.match(r"\s+others?\b", s.text[m.end() :]) else None
-    if named is not None and key[1].isdigit():  # "Salcedo, 58, and four other people": five
-        return [Value(s.text[named.start(1) : end], s.start + named.start(1), s.start + end, ("n", str(int(key[1]) + 1)))]
-    return [Value(s.text[m.start() : end], s.start + m.start(), s.start + end, key)]
-
-
-_MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
-    "august|september|october|november|december"
-_NAMED_AND = re.compile(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)(?:,\s*\d{1,3},)?\s+and\s+$")
-
-
-_UNIT_RE = re.compile(r"(?:\s+[a-z][\w-]*)?\s+(?:[a-z][\w-]*s|(?:wo)?men|children|people)\b")
-
-
-def same(a: Value, b: Value) -> bool:
-    """True when two values can be the same answer (one may be less precise)."""
-    if a.key[0] != b.key[0]:
-        return False
-    if a.key[0] == "date":
-        return all(x is None or y is None or x == y for x, y in zip(a.key[1:], b.key[1:]))
-    if a.key[0] == "money":
-        return abs(a.key[1] - b.key[1]) <= 0.01 * max(a.key[1], b.key[1])
-    if a.key[0] == "name":
-        small, big = sorted((a.key[1], b.key[1]), key=len)
-        return bool(small) and all(w in big or len(w) >= 4 and any(o.startswith(w) for o in big) for w in small)
-    return a.key == b.key
-
-
-def parallel_conflict(
-    s1: SentenceInfo, v1s: list[Value], s2: SentenceInfo, v2s: list[Value],
-    lead1: Sequence[str] = (), lead2: Sequence[str] = (),
-) -> tuple[Value, Value] | None:
-    """If ``s1`` and ``s2`` say the same thing but for one value, return the two values.
-
-    ``v1s`` and ``v2s`` are the sentences' :func:`extract` values. ``lead1`` and ``lead2`` are the
-    words before each sentence in its paragraph: a short statement ("Release date. December 1, 2017")
-    is compared together with what leads up to it.
-    """
-    if not any(not same(a, b) for a in v1s for b in v2s):
-        return None  # no two values differ: whatever else differs, it is not a conflict over the answer
-    w1 = [*lead1, *(t.text.lower() for t in s1.tokens)]
-    w2 = [*lead2, *(t.text.lower() for t in s2.tokens)]
-    matcher = SequenceMatcher(a=w1, b=w2, autojunk=False)
-    if matcher.real_quick_ratio() < PARALLEL_RATIO or matcher.quick_ratio() < PARALLEL_RATIO \
-            or matcher.ratio() < PARALLEL_RATIO:
-        return None
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        a = _in_span(v1s, s1, i1 - len(lead1), i2 - len(lead1))
-        b = _in_span(v2s, s2, j1 - len(lead2), j2 - len(lead2))
-        if a and b and not same(a, b):
-            return a, b
+def _path_to(tok: Token, ancestor: Token) -> list[Token] | None:
+    """The tokens strictly between ``tok`` and its ``ancestor`` in the tree, or None when it is not one."""
+    path = []
+    for a in tok.ancestors:
+        if a.i == ancestor.i:
+            return path
+        path.append(a)
     return None
 
 
-def _in_span(values: list[Value], s: SentenceInfo, lo: int, hi: int) -> Value | None:
-    lo = max(lo, 0)
-    if lo >= len(s.tokens) or hi <= lo:
-        return None
-    start, end = s.tokens[lo].start, s.tokens[hi - 1].end
-    for v in values:
-        if v.end > start and v.start < end:
-            return v
+def _slot(tok: Token) -> tuple[Token, str] | None:
+    """The verb an entity is an argument of and whether it is its subject or object, with passives turned
+    round ("was won by X": X is the subject of "win") and relative clauses followed ("Handke, who won …")."""
+    dep, head = tok.dep_, tok.head
+    if dep == "pobj" and head.lower_ == "by" and head.dep_ in ("agent", "prep"):
+        return head.head, "subject"
+    if dep == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB":
+        return head.head, "object"  # "was awarded to X", "sold it to X": the one it went to
+    if dep == "nsubj":
+        attr = next((c for c in head.children if c.dep_ == "attr"), None) if head.lemma_ == "be" else None
+        act = next((c for c in attr.children if c.dep_ in ("acl", "relcl")), None) if attr is not None else None
+        if act is not None:  # "Putin was the one launching them", "she is the woman who won": the act's subject
+            return act, "subject"
+        return head, "subject"
+    if dep in ("dobj", "nsubjpass", "dative", "attr", "oprd"):
+        return head, "object"
+    if dep == "appos":
+        return _slot(head)
+    rel = next((c for c in tok.children if c.dep_ == "relcl"), None)
+    if rel is not None:
+        rel_subj = next((c for c in rel.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if rel_subj is not None and rel_subj.tag_ in ("WP", "WDT"):
+            return rel, "subject" if rel_subj.dep_ == "nsubj" else "object"
     return None
 
 
-def _money(s: SentenceInfo) -> list[Value]:
-    out = []
-    for m in _MONEY_RE.finditer(s.text):
-        text = m.group()
-        num = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-        if not num:
+def values_in(q: Question, st: Statement) -> list[Value]:
+    """Entities of the asked type in ``st``'s sentence that are not the question's own words."""
+    span: Span = st.sentence.span
+    asked = {t.lemma for t in q.terms} | {t.text.lower() for t in q.terms}
+    out: list[Value] = []
+    for ent in span.ents:
+        if ent.label_ not in q.answer_types:
             continue
-        amount = float(num.group().replace(",", ""))
-        scale = re.search(r"(trillion|billion|million|thousand|bn|mn|m|k)\b", text[num.end():], re.IGNORECASE)
-        if scale:
-            amount *= _SCALE[scale.group(1).lower()]
-        bound = _BOUND_RE.search(s.text[max(0, m.start() - 20) : m.start()])  # "as much as $500 million"
-        bound = _RANGE_RE.search(s.text[max(0, m.start() - 40) : m.start()]) or bound  # "between 60 million and …"
-        begin = m.start() - (len(bound.group(0)) if bound else 0)
-        text = s.text[begin : m.start()] + text.strip()
-        out.append(Value(text, s.start + begin, s.start + begin + len(text), ("money", amount)))
+        words = {t.lemma_.lower() for t in ent if not t.is_punct} | {t.lower_ for t in ent if not t.is_punct}
+        if (words and words <= asked | {"the", "'s"}) or ent.root.lemma_.lower() in asked or ent.root.lower_ in asked:
+            continue  # the question's own name ("Aleksandr Lukashenko" for "Who is Lukashenko's …?")
+        start, end = st.sentence.at(ent[0]), st.sentence.at(ent[-1]) + len(ent[-1].text)
+        out.append(Value(text=st.sentence.article.text[start:end], label=ent.label_, start=start, end=end,
+                         role=in_role(q, ent)))
+    if "PERSON" in q.answer_types:  # who-questions: a name the tagger missed
+        out += _unlabelled_names(q, st, span, asked, [(v.start, v.end) for v in out])
     return out
 
 
-def _names(question: Question, s: SentenceInfo, *, merge_places: bool) -> list[Value]:
-    runs = [n for n in map(lambda n: _without_title(question, n), s.names)
-            if n and not _overlaps_question(question, n[0]) and n[0].lower() not in _NOT_VALUES
-            and term(n[0]) not in ROLE_TERMS]  # "Chief executive Dominic Farrow": "Chief" is no one
-    if merge_places:
-        merged: list[tuple[str, int, int]] = []
-        for run in runs:
-            if merged and s.text[merged[-1][2] - s.start : run[1] - s.start] == ", ":
-                prev = merged.pop()
-                run = (s.text[prev[1] - s.start : run[2] - s.start], prev[1], run[2])
-            merged.append(run)
-        runs = [_with_noun(s, run) for run in merged]
-    return [
-        Value(name, start, end, ("name", frozenset(term(w) for w in re.findall(r"[\w.]+", name) if len(w) > 1)))
-        for name, start, end in runs
-    ]
+def _unlabelled_names(q: Question, st: Statement, span: Span, asked: set[str],
+                      taken: list[tuple[int, int]]) -> list[Value]:
+    """A proper-noun phrase standing exactly where the asked value stands ("Facebook acquired Instagram" for
+    "Who acquired Instagram?"), when the entity tagger gave it no label or a wrong one."""
+    out = []
+    for tok in span:
+        if tok.pos_ != "PROPN" or tok.dep_ in ("compound", "flat") or tok.lemma_.lower() in asked:
+            continue
+        parts = [t for t in tok.subtree if t.i <= tok.i and (t.pos_ == "PROPN" or t.dep_ in ("compound", "flat"))]
+        first = min(parts, key=lambda t: t.i) if parts else tok
+        phrase = span.doc[first.i : tok.i + 1]
+        start, end = st.sentence.at(phrase[0]), st.sentence.at(tok) + len(tok.text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        role = in_role(q, phrase)
+        if role >= 1.0:
+            out.append(Value(text=st.sentence.article.text[start:end], label="PROPN", start=start, end=end, role=role))
+    return out
 
 
-_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
-_PLACE_NOUN = re.compile(r"\s(territory|soil|land|airspace|border|waters|side|region|capital)\b")
-
-
-def _with_noun(s: SentenceInfo, run: tuple[str, int, int]) -> tuple[str, int, int]:
-    """"Belarusian territory", not "Belarusian": a people's adjective names a place with the noun after it."""
-    name, start, end = run
-    noun = _PLACE_NOUN.match(s.text, end - s.start)
-    if not _DEMONYM.search(name) or noun is None:
-        return run
-    return name + noun.group(), start, s.start + noun.end()
-
-
-def _without_title(question: Question, run: tuple[str, int, int]) -> tuple[str, int, int] | None:
-    """"Prime Minister Grace Mensah" for "Who is the prime minister?": the name after the asked title.
-
-    The asked body may stand before the title: "Belarusian President Aleksandr Lukashenko" for "Who is the
-    president of Belarus?"."""
-    name, start, end = run
-    words = name.split()
-    k = 0
-    while k < len(words) - 1 and term(words[k]) in question.content:
-        k += 1
-    while k and term(words[k - 1]) in question.entities:
-        k -= 1  # the cut must end with the title: "Norvik Chemicals" is not "Chemicals" for "the Norvik plant"
-    if k == 0:
-        return run
-    rest = " ".join(words[k:])
-    return rest, end - len(rest), end
-
-
-def _overlaps_question(question: Question, name: str) -> bool:
-    return any(term(w) in question.content for w in re.findall(r"[\w’'.]+", name))
+def same_value(a: Value, b: Value) -> bool:
+    """One answer given twice: one text inside the other, or the same number."""
+    ka, kb = a.key, b.key
+    if ka == kb or (len(ka) > 3 and ka in kb) or (len(kb) > 3 and kb in ka):
+        return True
+    na, nb = number_key(ka), number_key(kb)
+    if a.label in ("DATE", "TIME") or b.label in ("DATE", "TIME"):
+        ya, yb = re.findall(r"\b\d{4}\b", ka), re.findall(r"\b\d{4}\b", kb)
+        if ya and yb and ya != yb:
+            return False
+        return bool(ya and yb and (set(ka.split()) <= set(kb.split()) or set(kb.split()) <= set(ka.split())))
+    return na is not None and na == nb and a.label == b.label

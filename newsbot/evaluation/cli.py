@@ -1,4 +1,4 @@
-"""Click commands `newsbot eval rgb` and `newsbot bench`, registered on the main CLI group by ``newsbot.cli``.
+"""Click commands `newsbot eval rgb`, `newsbot eval cases` and `newsbot bench`, registered by ``newsbot.cli``.
 
 Heavy modules (chromadb, the engine, numpy) are imported inside the commands
 so that ``newsbot --help`` stays fast. Failures are one error line and exit
@@ -63,6 +63,65 @@ def rgb(settings: Settings | None, data: Path, limit: int | None, out: Path, abs
         click.echo(json.dumps(result["summary"]))
     else:
         print_rgb(result["summary"], out)
+
+
+@eval_group.command("set")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only N questions, picked as the shared scorer's --limit picks them.")
+@click.option("--split", type=click.Choice(["all", "fit", "check"]), default="all", show_default=True,
+              help="Only the topics the stance judge was fit on, or only those it never saw.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where the per-question records go (JSON; default eval-out/<set>.json).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_obj
+def set_command(settings: Settings | None, folder: Path, limit: int | None, split: str, out: Path | None,
+                as_json: bool) -> None:
+    """A shared real-news set (FNC-1, NatConfQA: a folder with articles.jsonl and questions.jsonl), scored in one
+    process with the shared scorer's rules."""
+    from newsbot.evaluation.sets import evaluate
+
+    with _failures(), progress_bar(not as_json, _err) as progress:
+        result = evaluate(folder, limit=limit, split=split, base=settings, progress=progress)
+        out = out or Path("eval-out") / f"{folder.name}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    summary = result["summary"]
+    if as_json:
+        click.echo(json.dumps(summary))
+        return
+    click.echo(json.dumps({k: summary[k] for k in ("n", "verdict_right", "sides_right", "wrong_side", "got")}))
+    for name in ("by_expect", "by_qtype", "by_split"):
+        for key, block in (summary.get(name) or {}).items():
+            click.echo(f"  {name}/{key}: n={block['n']} verdict={block['verdict_right']} sides={block['sides_right']} "
+                       f"wrong={block['wrong_side']} got={block['got']}")
+    click.echo(f"records: {out}")
+
+
+@eval_group.command("cases")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A case file (YAML); default: the reader's set, newsbot/evaluation/cases/reader_cases.yaml.")
+@click.option("--only", "prefixes", multiple=True, metavar="PREFIX",
+              help="Only the cases whose id starts with PREFIX (repeatable), e.g. stance. or seed.paraphrase")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the per-case results (every check, pass or fail) to this JSON file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and the failed cases as one JSON object.")
+def cases(data: Path | None, prefixes: tuple[str, ...], out: Path | None, as_json: bool) -> None:
+    """The offline reader's evaluation set: verdicts, sides, speakers, values and quotes, case by case."""
+    from newsbot.evaluation.cases import DEFAULT_CASES, evaluate, load_cases, select
+    from newsbot.evaluation.tables import print_cases
+
+    with _failures():
+        result = evaluate(select(load_cases(data or DEFAULT_CASES), prefixes))
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    if as_json:
+        failed = [{"id": c["id"], "source": c["source"], "reasons": c["reasons"]}
+                  for c in result["cases"] if not c["passed"]]
+        click.echo(json.dumps({"summary": result["summary"], "failed": failed}, ensure_ascii=False))
+    else:
+        print_cases(result, out)
 
 
 @click.command()

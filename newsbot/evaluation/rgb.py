@@ -49,7 +49,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from newsbot.engine import compose
 from newsbot.evaluation.corpus import Record, mentions, read_rgb, write_corpus
 from newsbot.models import Answer, Article, Evidence, Verdict
 from newsbot.service import NewsService, clean_question
@@ -178,8 +177,8 @@ def evaluate(data: Path, *, limit: int | None = None, settings: Settings | None 
                     progress("questions", i, len(records))
             article = service.store.article
             if abstention == "filtered":
-                abstained = [compose(clean_question(rec.query),
-                                     [ev for ev in deep if ev.article.id not in left_out[rec.id]][: cfg.top_k])
+                abstained = [service.compose(clean_question(rec.query),
+                                             [ev for ev in deep if ev.article.id not in left_out[rec.id]][: cfg.top_k])
                              for rec, _, deep in asked]
             else:
                 abstained = _rebuilt_abstention(service, records, docs, cfg, left_out, progress)

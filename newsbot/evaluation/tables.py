@@ -1,4 +1,4 @@
-"""Rich tables for the figures of `newsbot eval rgb` and `newsbot bench`."""
+"""Rich tables for the figures of `newsbot eval rgb`, `newsbot eval cases` and `newsbot bench`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,34 @@ def print_rgb(summary: dict, out: object, console: Console | None = None) -> Non
         table.add_row(_RGB_LABELS[key], f"{summary[key]:.3f}" if key == "mrr@10" else f"{summary[key]:.1%}")
     console.print(table)
     console.print(f"Per-record results: {out}")
+
+
+def print_cases(result: dict, out: object | None = None, console: Console | None = None) -> None:
+    """The share of cases passed overall, per aspect and per source file, then each failed case's reasons."""
+    console = console or Console()
+    summary = result["summary"]
+    table = Table(title=f"Reader cases — {summary['cases']} cases")
+    table.add_column("")
+    table.add_column("cases", justify="right")
+    table.add_column("passed", justify="right")
+    table.add_column("share", justify="right")
+    table.add_row("all", fmt(summary["cases"]), fmt(summary["passed"]), f"{summary['share']:.1%}")
+    table.add_row("  an always-not_found reader", "", "", f"{summary['abstain_floor']:.1%}")
+    table.add_section()
+    for aspect, row in summary["by_aspect"].items():
+        if row["cases"]:
+            table.add_row(f"checks {aspect}", fmt(row["cases"]), fmt(row["passed"]), f"{row['share']:.1%}")
+    table.add_section()
+    for source, row in summary["by_source"].items():
+        table.add_row(source, fmt(row["cases"]), fmt(row["passed"]), f"{row['share']:.1%}")
+    console.print(table)
+    for case in result["cases"]:
+        if not case["passed"]:
+            console.print(f"[red]failed[/red] {case['id']}", highlight=False)
+            for reason in case["reasons"]:
+                console.print(f"  {reason}", highlight=False, soft_wrap=True)
+    if out is not None:
+        console.print(f"Per-case results: {out}")
 
 
 def print_bench(result: dict, console: Console | None = None) -> None:

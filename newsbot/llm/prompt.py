@@ -36,6 +36,8 @@ ANSWER_SCHEMA: dict = {
                 "speaker": {"type": "string"},
                 "statement": {"type": "string"},
                 "answer": {"type": "string"},
+                "audience": {"type": "string"},
+                "when": {"type": "string"},
                 "evidence": {"type": "array", "minItems": 1, "maxItems": MAX_QUOTES_PER_SIDE, "items": {
                     "type": "object",
                     "properties": {"passage": {"type": "integer", "minimum": 1}, "quote": {"type": "string"}},

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsbot.engine.attribution import SentenceInfo, analyze_article
-from newsbot.engine.injection import is_tainted
+from newsbot.engine import is_tainted
+from newsbot.llm.spans import Sentence, within
+from newsbot.llm.words import content_terms, words
 from newsbot.models import Evidence
-from newsbot.text import is_stopword, term, tokens
 
 CITED_PASSAGE_MIN = 0.6  # share of the quote's content words the replacing sentence must hold
 OTHER_PASSAGE_MIN = 0.8
@@ -44,8 +44,16 @@ class Located:
     passage: int
     start: int
     end: int
-    sentence: SentenceInfo | None  # the sentence the quote starts in
     repair: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The quoted text, exactly as stored."""
+        return self.evidence.article.text[self.start : self.end]
+
+    def sentences(self) -> list[Sentence]:
+        """The sentences of the article this quote overlaps."""
+        return within(self.evidence.article.text, self.start, self.end)
 
 
 def locate(passage: object, quote: object, evidence: Sequence[Evidence]) -> Located | str:
@@ -156,45 +164,46 @@ def find_in(text: str, value: str) -> str | None:
 
 def _located(ev: Evidence, n: int, span: tuple[int, int], repair: str | None) -> Located:
     start, end = span
-    holder = next((s for s in analyze_article(ev.article.text).sentences if s.start <= start < s.end), None)
-    return Located(evidence=ev, passage=n, start=start, end=end, sentence=holder, repair=repair)
+    return Located(evidence=ev, passage=n, start=start, end=end, repair=repair)
 
 
 def _widen_if_short(found: Located) -> Located:
     """A quote of a few words ("apologized") says nothing alone: cite the sentence(s) it is in."""
-    text = found.evidence.article.text
-    if len(tokens(text[found.start : found.end])) >= MIN_QUOTE_WORDS:
+    if len(words(found.text)) >= MIN_QUOTE_WORDS:
         return found
-    covering = analyze_article(text).within(found.start, found.end)
+    covering = found.sentences()
     if not covering:
         return found
-    start, end = min(s.start for s in covering), max(s.end for s in covering)
+    chunk = found.evidence.chunk  # the sentence as far as the passage the model was given holds it
+    start, end = max(chunk.start, min(s.start for s in covering)), min(chunk.end, max(s.end for s in covering))
     if (start, end) == (found.start, found.end):
         return found
     repair = "; ".join(x for x in (found.repair, f"short quote from passage {found.passage} widened to its sentence")
                        if x)
-    return Located(found.evidence, found.passage, start, end, covering[0], repair)
+    return Located(found.evidence, found.passage, start, end, repair)
 
 
-def content_terms(text: str) -> set[str]:
-    """Stemmed content words of ``text`` (stop words left out)."""
-    return {term(t.text) for t in tokens(text) if not is_stopword(t.text)}
+def _inside(ev: Evidence) -> list[Sentence]:
+    """The passage's sentences, each cut to the passage's bounds (a sentence may straddle two passages)."""
+    text, lo, hi = ev.article.text, ev.chunk.start, ev.chunk.end
+    return [Sentence(max(lo, s.start), min(hi, s.end), text[max(lo, s.start) : min(hi, s.end)])
+            for s in within(text, lo, hi)]
 
 
-def _closest(text: str, passages: list[tuple[int, Evidence]], minimum: float) -> SentenceInfo | None:
+def _closest(text: str, passages: list[tuple[int, Evidence]], minimum: float) -> Sentence | None:
     best = _closest_with_passage(text, passages, minimum)
     return best[1] if best is not None else None
 
 
 def _closest_with_passage(text: str, passages: list[tuple[int, Evidence]],
-                          minimum: float) -> tuple[int, SentenceInfo] | None:
+                          minimum: float) -> tuple[int, Sentence] | None:
     """The sentence holding the largest share of the quote's content words, if that share reaches ``minimum``."""
     wanted = content_terms(text)
     if len(wanted) < MIN_SHARED_TERMS:
         return None
-    best: tuple[float, float, int, SentenceInfo] | None = None
+    best: tuple[float, float, int, Sentence] | None = None
     for n, ev in passages:
-        for s in analyze_article(ev.article.text).within(ev.chunk.start, ev.chunk.end):
+        for s in _inside(ev):
             have = content_terms(s.text)
             shared = len(wanted & have)
             if shared < MIN_SHARED_TERMS:

@@ -32,9 +32,13 @@ def member(u: dict[str, Any], roles: list[str], permissions: int) -> dict[str, A
             "mute": False, "flags": 0, "nick": None, "avatar": None, "pending": False}
 
 
-def role(rid: str, name: str, permissions: int, position: int) -> dict[str, Any]:
-    return {"id": rid, "name": name, "permissions": str(permissions), "position": position, "color": 0,
-            "hoist": False, "managed": False, "mentionable": True, "flags": 0}
+def role(rid: str, name: str, permissions: int, position: int, *, bot_id: str | None = None) -> dict[str, Any]:
+    """A role; ``bot_id`` makes it the managed role Discord gives a bot when it joins (named after it)."""
+    data = {"id": rid, "name": name, "permissions": str(permissions), "position": position, "color": 0,
+            "hoist": False, "managed": bot_id is not None, "mentionable": True, "flags": 0}
+    if bot_id is not None:
+        data["tags"] = {"bot_id": bot_id}
+    return data
 
 
 def channel(cid: str, guild_id: str, name: str, ctype: int = 0, parent_id: str | None = None) -> dict[str, Any]:
@@ -70,7 +74,9 @@ def message(mid: str, channel_id: str, author: dict[str, Any], body: dict[str, A
             "content": body.get("content") or "", "timestamp": now(), "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": mentions or [], "mention_roles": [], "mention_channels": [],
             "attachments": body.get("attachments", []), "embeds": body.get("embeds") or [], "pinned": False,
-            "type": 0, "flags": body.get("flags") or 0, "components": body.get("components") or []}
+            "type": 19 if body.get("message_reference") else 0, "flags": body.get("flags") or 0,
+            "components": body.get("components") or [],
+            **({"message_reference": body["message_reference"]} if body.get("message_reference") else {})}
 
 
 def interaction(iid: str, app_id: str, itype: int, data: dict, *, guild_id: str, channel: dict[str, Any],

@@ -1,4 +1,9 @@
-"""The emulator's REST side: the routes discord.py calls, as a mixin of :class:`DiscordEmulator`."""
+"""The emulator's REST side: the routes discord.py calls, as a mixin of :class:`DiscordEmulator`.
+
+Every request is checked against Discord's rules (:mod:`tests.discord_emulator.rules`) and refused
+the way Discord refuses it. Interaction callbacks and their webhooks are in
+:mod:`tests.discord_emulator.interactions`.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,16 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord_emulator import payloads as P
-from tests.discord_emulator.records import Call, RateLimit, Sent
+from tests.discord_emulator import rules
+from tests.discord_emulator.interactions import InteractionRoutes
+from tests.discord_emulator.records import Call, RateLimit
+from tests.discord_emulator.rules import Refusal
 
 JSON = "application/json"  # exactly: discord.py rejects "; charset=utf-8"
+THREAD_TYPES = (10, 11, 12)
 
 
-class RestRoutes:
+class RestRoutes(InteractionRoutes):
     """REST handlers; expects the state attributes that DiscordEmulator sets up."""
 
     def rate_limit(self, pattern: str, *, retry_after: float = 0.05, times: int = 1) -> None:
@@ -51,15 +60,19 @@ class RestRoutes:
             return web.Response(status=429, body=json.dumps(payload).encode(), content_type=JSON,
                                 headers={"Via": "1.1 google", "X-RateLimit-Scope": "user"})
         try:
-            status, payload = self._route(request.method, path, body or {})
-            call.status = status
-        finally:
-            await self._notify()
+            status, payload = self._route(request.method, path, body if body is not None else {})
+        except Refusal as refusal:
+            status, payload = refusal.status, refusal.payload()
+            self.refusals.append((call, refusal))
+            if refusal.violation:
+                self.violations.append(f"{request.method} {path}: {refusal}")
+        call.status = status
+        await self._notify()
         if status == 204:
             return web.Response(status=204)
         return web.Response(status=status, body=json.dumps(payload).encode(), content_type=JSON)
 
-    def _route(self, method: str, path: str, body: dict) -> tuple[int, Any]:  # noqa: C901, PLR0911
+    def _route(self, method: str, path: str, body: Any) -> tuple[int, Any]:  # noqa: C901, PLR0911
         m = re.fullmatch
         if path == "users/@me":
             return 200, self.bot
@@ -71,14 +84,8 @@ class RestRoutes:
             return 200, {"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
                          "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
                                                  "max_concurrency": 1}}
-        if (hit := m(r"applications/\d+(?:/guilds/\d+)?/commands", path)) and method == "PUT":
-            out = []
-            for cmd in body:
-                cmd = {**cmd, "id": self.commands.get(cmd["name"], {}).get("id") or P.snowflake(),
-                       "application_id": self.app_id, "version": P.snowflake()}
-                self.commands[cmd["name"]] = cmd
-                out.append(cmd)
-            return 200, out
+        if m(r"applications/\d+(?:/guilds/\d+)?/commands", path) and method == "PUT":
+            return 200, self._sync_commands(body)
         if m(r"applications/\d+(?:/guilds/\d+)?/commands", path):
             return 200, list(self.commands.values())
         if hit := m(r"interactions/(\d+)/([^/]+)/callback", path):
@@ -88,13 +95,17 @@ class RestRoutes:
         if hit := m(r"webhooks/\d+/([^/]+)/messages/([^/]+)", path):
             return self._webhook_message(method, hit.group(1), hit.group(2), body)
         if hit := m(r"channels/(\d+)/messages", path):
-            return (200, self._store("channel", hit.group(1), body)) if method == "POST" else (200, [])
+            if method != "POST":
+                return 200, []
+            rules.check_message(body, creating=True)
+            return 200, self._store("channel", hit.group(1), body)
         if hit := m(r"channels/(\d+)/messages/(\d+)", path):
-            return self._edit_channel_message(method, hit.group(1), hit.group(2), body)
+            return self._channel_message(method, hit.group(1), hit.group(2), body)
         if hit := m(r"channels/(\d+)/messages/(\d+)/threads", path):
-            return 201, self._thread(hit.group(1), body)
+            return 201, self._thread_from_message(hit.group(1), hit.group(2), body)
         if hit := m(r"channels/(\d+)/threads", path):
-            return 201, self._thread(hit.group(1), body)
+            rules.check_thread_name(body.get("name"))
+            return 201, self._open_thread(P.snowflake(), hit.group(1), body.get("name") or "thread")
         if hit := m(r"channels/(\d+)", path):
             chan = self.channels.get(hit.group(1))
             return (200, chan) if chan else (404, {"message": "Unknown Channel", "code": 10003})
@@ -107,82 +118,41 @@ class RestRoutes:
             return 204, None
         return 404, {"message": f"emulator has no route {method} {path}", "code": 0}
 
+    def _sync_commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rules.check_commands(body)
+        out = []
+        for cmd in body:
+            cmd = {**cmd, "id": self.commands.get(cmd["name"], {}).get("id") or P.snowflake(),
+                   "application_id": self.app_id, "version": P.snowflake()}
+            self.commands[cmd["name"]] = cmd
+            out.append(cmd)
+        return out
+
     def _message(self, channel_id: str, body: dict, mid: str | None = None) -> dict[str, Any]:
         msg = P.message(mid or P.snowflake(), channel_id, self.bot, body, self.guild_id)
         self.messages[msg["id"]] = msg
         return msg
 
-    def _store(self, kind: str, channel_id: str, body: dict, token: str | None = None) -> dict[str, Any]:
-        msg = self._message(channel_id, body)
-        sent = Sent(kind, channel_id, msg, body, token)
-        self.sent.append(sent)
-        if token in self.interactions:
-            self.interactions[token].sent.append(sent)
-        return msg
+    def _channel_message(self, method: str, channel_id: str, mid: str, body: dict) -> tuple[int, Any]:
+        return self._message_request(method, mid, body, lambda: self._edit(mid, channel_id, body, None))
 
-    def _callback(self, token: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown interaction", "code": 10062}
-        ctype, data = body.get("type"), body.get("data") or {}
-        message = None
-        if ctype in (4, 5):
-            message = self._store("response", record.channel_id, data if ctype == 4 else {**data, "content": ""},
-                                  token)
-            if ctype == 5:
-                record.sent.pop()  # a deferral is not a reply; its later edit is
-                self.sent.pop()
-            record.original = message["id"]
-        elif ctype == 7:  # edit the message the button is on, in place
-            clicked = self.messages.get(record.original or "") or self._message(record.channel_id, {})
-            message = {**clicked, **{k: v for k, v in data.items() if k in ("content", "embeds", "components")}}
-            self.messages[message["id"]] = message
-            sent = Sent("update", record.channel_id, message, data, token)
-            self.sent.append(sent)
-            record.sent.append(sent)
-        resource = {"type": ctype, "message": message} if message else {"type": ctype}
-        return 200, {"interaction": {"id": record.id, "type": 2, "response_message_id": record.original,
-                                     "response_message_loading": ctype == 5,
-                                     "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
-                     "resource": resource}
+    def _thread_from_message(self, channel_id: str, mid: str, body: dict) -> dict[str, Any]:
+        """A thread on a message: as in Discord, it takes the message's id; one per message, none in a thread."""
+        channel, msg = self.channels.get(channel_id), self.messages.get(mid)
+        if msg is None or msg["channel_id"] != channel_id or mid in self.deleted or (msg.get("flags") or 0) & 64:
+            raise Refusal(404, rules.UNKNOWN_MESSAGE, "Unknown Message")
+        if channel is None or channel["type"] in THREAD_TYPES or channel["type"] == 15:
+            raise Refusal(400, rules.WRONG_CHANNEL_TYPE, "Cannot execute action on this channel type")
+        if mid in self.message_threads:
+            raise Refusal(400, rules.THREAD_ALREADY_CREATED, "A thread has already been created for this message")
+        rules.check_thread_name(body.get("name"))
+        thread = self._open_thread(mid, channel_id, body["name"])
+        self.message_threads[mid] = thread["id"]
+        msg["thread"] = thread
+        return thread
 
-    def _followup(self, token: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
-        return 200, self._store("followup", record.channel_id, body, token)
-
-    def _webhook_message(self, method: str, token: str, mid: str, body: dict) -> tuple[int, Any]:
-        record = self.interactions.get(token)
-        if record is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
-        mid = record.original if mid == "@original" else mid
-        if mid is None or mid not in self.messages:
-            return 404, {"message": "Unknown Message", "code": 10008}
-        if method == "GET":
-            return 200, self.messages[mid]
-        if method == "DELETE":
-            return 204, None
-        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components",
-                                                                              "flags")}}
-        self.messages[mid] = msg
-        sent = Sent("edit", record.channel_id, msg, body, token)
-        self.sent.append(sent)
-        record.sent.append(sent)
-        return 200, msg
-
-    def _edit_channel_message(self, method: str, channel_id: str, mid: str, body: dict) -> tuple[int, Any]:
-        if mid not in self.messages:
-            return 404, {"message": "Unknown Message", "code": 10008}
-        if method == "GET":
-            return 200, self.messages[mid]
-        msg = {**self.messages[mid], **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
-        self.messages[mid] = msg
-        self.sent.append(Sent("edit", channel_id, msg, body))
-        return 200, msg
-
-    def _thread(self, parent_id: str, body: dict) -> dict[str, Any]:
-        thread = P.channel(P.snowflake(), self.guild_id, body.get("name", "thread"), ctype=11, parent_id=parent_id)
+    def _open_thread(self, thread_id: str, parent_id: str, name: str) -> dict[str, Any]:
+        thread = P.channel(thread_id, self.guild_id, name, ctype=11, parent_id=parent_id)
         thread["owner_id"] = self.app_id
         self.channels[thread["id"]] = thread
         asyncio.get_running_loop().create_task(self.dispatch("THREAD_CREATE", {**thread, "newly_created": True}))

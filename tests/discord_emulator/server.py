@@ -12,13 +12,17 @@ from aiohttp import WSMsgType, web
 from tests.discord_emulator import payloads as P
 from tests.discord_emulator.records import Call, Interaction, RateLimit, Sent
 from tests.discord_emulator.rest import RestRoutes
+from tests.discord_emulator.rules import Refusal
+from tests.discord_emulator.users import UserActions
 
 
-class DiscordEmulator(RestRoutes):
+class DiscordEmulator(UserActions, RestRoutes):
     """Gateway + REST on 127.0.0.1; ``install()`` points discord.py at it.
 
     ``heartbeat_interval`` (seconds) is what HELLO tells the client; tests of the
-    heartbeat itself pass a short one.
+    heartbeat itself pass a short one. Discord's rules are enforced (see ``rules.py`` and
+    ``interactions.py``): what a client breaks is refused as Discord refuses it and listed in
+    ``violations``.
     """
 
     def __init__(self, *, heartbeat_interval: float = 41.25) -> None:
@@ -27,6 +31,7 @@ class DiscordEmulator(RestRoutes):
         self.guild_id = P.snowflake()
         self.bot = P.user(self.app_id, "newsbot", bot=True)
         self.moderator_role = P.snowflake()
+        self.bot_role = P.snowflake()  # the managed role Discord gives the bot, named after it
         self.general = P.channel(P.snowflake(), self.guild_id, "general")
         self.forum = P.channel(P.snowflake(), self.guild_id, "questions", ctype=15)
         self.users = {name: P.user(P.snowflake(), name) for name in ("alice", "bob", "mod", "admin")}
@@ -41,6 +46,10 @@ class DiscordEmulator(RestRoutes):
         self.heartbeats = 0  # heartbeats received (each answered with HEARTBEAT_ACK)
         self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
         self.rate_limits: list[RateLimit] = []  # pending 429s, see rate_limit()
+        self.violations: list[str] = []  # rules the client broke (late or second acknowledgement, limits …)
+        self.refusals: list[tuple[Call, Refusal]] = []  # every request refused, with why
+        self.deleted: set[str] = set()  # ids of deleted messages
+        self.message_threads: dict[str, str] = {}  # message id -> the thread started on it
         self._sockets: list[web.WebSocketResponse] = []
         self._events: list[dict[str, Any]] = []  # every dispatched frame, replayed on RESUME
         self._seq = 0
@@ -94,111 +103,11 @@ class DiscordEmulator(RestRoutes):
 
     def guild_payload(self) -> dict[str, Any]:
         roles = [P.role(self.guild_id, "@everyone", P.EVERYONE_PERMISSIONS, 0),
-                 P.role(self.moderator_role, "Moderators", P.EVERYONE_PERMISSIONS, 1)]
-        members = [P.member(self.bot, [], P.EVERYONE_PERMISSIONS)] + [self.member(n) for n in self.users]
+                 P.role(self.moderator_role, "Moderators", P.EVERYONE_PERMISSIONS, 1),
+                 P.role(self.bot_role, "newsbot", P.EVERYONE_PERMISSIONS, 2, bot_id=self.app_id)]
+        members = [P.member(self.bot, [self.bot_role], P.EVERYONE_PERMISSIONS)] + [self.member(n) for n in self.users]
         channels = [c for c in self.channels.values() if c["type"] in (0, 15)]
         return P.guild(self.guild_id, self.users["admin"]["id"], roles, channels, members)
-
-    # --- acting as users -----------------------------------------------------
-    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: str = "alice",
-                    channel_id: str | None = None, member_override: dict[str, Any] | None = None) -> Interaction:
-        """Run ``/name`` with ``options`` as ``user``; returns the interaction to watch replies of."""
-        command = self.commands.get(name, {"id": P.snowflake(), "options": []})
-        types = {o["name"]: o.get("type", 3) for o in command.get("options", [])}
-        opts, resolved = [], {}
-        for key, value in (options or {}).items():
-            if types.get(key) == 11:  # attachment: value is (filename, bytes)
-                aid = P.snowflake()
-                filename, data = value
-                self.attachments[f"{aid}-{filename}"] = data
-                resolved.setdefault("attachments", {})[aid] = {
-                    "id": aid, "filename": filename, "size": len(data), "content_type": "text/markdown",
-                    "url": f"{self.base_url}/attachments/{aid}-{filename}",
-                    "proxy_url": f"{self.base_url}/attachments/{aid}-{filename}"}
-                value = aid
-            opts.append({"name": key, "type": types.get(key, 3), "value": value})
-        data = {"id": command["id"], "name": name, "type": 1, "options": opts, "guild_id": self.guild_id}
-        if resolved:
-            data["resolved"] = resolved
-        return await self._interact(2, data, user, channel_id, member_override=member_override)
-
-    async def click(self, sent: Sent, custom_id: str, *, user: str = "alice") -> Interaction:
-        """Click the button ``custom_id`` on a message the bot sent (it must be on that message, as in Discord)."""
-        if custom_id not in sent.custom_ids():
-            raise ValueError(f"no component {custom_id!r} on that message: {sent.custom_ids()}")
-        data = {"custom_id": custom_id, "component_type": 2}
-        return await self._interact(3, data, user, sent.channel_id, message_payload=sent.message)
-
-    async def send_message(self, channel_id: str, content: str, *, author: str = "alice",
-                           mentions: list[str] | None = None, mention_roles: list[str] | None = None,
-                           mention_everyone: bool = False) -> dict:
-        """``author`` posts ``content`` in a channel (MESSAGE_CREATE).
-
-        ``mentions`` names users ("newsbot" is the bot) whose mentions the message carries,
-        ``mention_roles`` role ids; ``mention_everyone`` marks an @everyone/@here that would ping.
-        """
-        people = {**self.users, "newsbot": self.bot}
-        msg = P.message(P.snowflake(), channel_id, self.users[author], {"content": content}, self.guild_id,
-                        mentions=[people[name] for name in mentions or []])
-        msg["mention_roles"] = list(mention_roles or [])
-        msg["mention_everyone"] = mention_everyone
-        msg["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
-        self.messages[msg["id"]] = msg
-        await self.dispatch("MESSAGE_CREATE", msg)
-        return msg
-
-    async def post(self, channel_id: str, content: str, *, user: str = "alice", mention_bot: bool = False) -> dict:
-        """Shorthand for :meth:`send_message` (optionally mentioning the bot)."""
-        return await self.send_message(channel_id, content, author=user, mentions=["newsbot"] if mention_bot else [])
-
-    async def create_forum_post(self, title: str, content: str, *, user: str = "alice") -> dict:
-        """A user opens a forum post: THREAD_CREATE, then its first message."""
-        thread = P.channel(P.snowflake(), self.guild_id, title, ctype=11, parent_id=self.forum["id"])
-        thread["owner_id"] = self.users[user]["id"]
-        thread["newly_created"] = True
-        self.channels[thread["id"]] = thread
-        await self.dispatch("THREAD_CREATE", thread)
-        await self.post(thread["id"], content, user=user)
-        return thread
-
-    send_slash = slash  # the names the test brief uses
-    click_button = click
-
-    async def _interact(self, itype: int, data: dict, user: str, channel_id: str | None, *,
-                        message_payload: dict | None = None, member_override: dict | None = None) -> Interaction:
-        iid, token = P.snowflake(), f"token-{P.snowflake()}"
-        channel = self.channels[channel_id or self.general["id"]]
-        payload = P.interaction(iid, self.app_id, itype, data, guild_id=self.guild_id, channel=channel,
-                                member_payload=member_override or self.member(user), token=token,
-                                message_payload=message_payload)
-        record = Interaction(iid, token, channel["id"], original=(message_payload or {}).get("id"))
-        self.interactions[token] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    async def wait_for(self, predicate, timeout: float = 20.0):  # noqa: ANN001, ANN201
-        """Wait until ``predicate()`` returns something truthy (re-checked on every call and every 20 ms)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not (result := predicate()):
-            if loop.time() > deadline:
-                raise TimeoutError(f"emulator: condition not met within {timeout} s")
-            async with self._changed:
-                try:
-                    await asyncio.wait_for(self._changed.wait(), 0.02)
-                except TimeoutError:
-                    pass
-        return result
-
-    async def replies(self, interaction: Interaction, count: int = 1, timeout: float = 30.0) -> list[Sent]:
-        """The first ``count`` messages the bot sent or edited for an interaction."""
-        return await self.wait_for(lambda: interaction.sent[:count] if len(interaction.sent) >= count else None,
-                                   timeout)
-
-    async def final(self, interaction: Interaction, timeout: float = 30.0) -> Sent:
-        """The first reply with content or embeds (a deferral's placeholder does not count)."""
-        return await self.wait_for(
-            lambda: next((s for s in interaction.sent if s.embeds or s.content), None), timeout)
 
     async def _notify(self) -> None:
         async with self._changed:

