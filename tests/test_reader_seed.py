@@ -99,3 +99,26 @@ def test_questions_the_corpus_cannot_answer_are_not_found_with_no_citations(ques
 def test_no_evidence_means_not_found() -> None:
     answer = compose("Did Lukashenko apologize?", [])
     assert answer.verdict is Verdict.NOT_FOUND and answer.citations == []
+
+
+def test_a_sentence_is_encoded_once_across_questions_and_the_answer_is_the_same() -> None:
+    from retrieval.embeddings import shared_onnx
+
+    from newsbot.engine import Reader
+
+    encoded: list[str] = []
+    real = shared_onnx().embed_array
+
+    def counting(texts: list[str]):  # noqa: ANN202 - the real encoder, watched
+        encoded.extend(texts)
+        return real(texts)
+
+    reader = Reader(encoder=counting)
+    first = reader.read("Did Lukashenko apologize?", EVIDENCE)
+    sentences = [t for t in encoded if t != "Lukashenko apologize"]
+    assert len(sentences) > 3 and len(set(sentences)) == len(sentences)
+    encoded.clear()
+    again = reader.read("Is it true that Lukashenko apologized?", EVIDENCE)
+    assert set(encoded).isdisjoint(sentences)  # only the new claim is encoded
+    assert first.verdict is again.verdict is Verdict.CONTESTED
+    assert first.sides == reader.read("Did Lukashenko apologize?", EVIDENCE).sides

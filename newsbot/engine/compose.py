@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +31,7 @@ from newsbot.models import Answer, Evidence, Side, Stance, Verdict
 Encoder = Callable[[list[str]], np.ndarray]
 MAX_SIDES = 3  # per stance
 MAX_QUOTES = 3  # per side
+VECTORS_KEPT = 20_000  # sentence vectors (1.5 KB each) and headlines kept by a Reader
 MAX_JUDGED = 60  # sentences judged per question (the rest are cheaper-ranked out)
 MIN_RECALL = 0.25  # share of the question's words a sentence (with its context) must state to be judged
 CONTEXT_BEARING = 0.25  # bearing for relevant reporting shown as context
@@ -64,6 +65,8 @@ class Reader:
         self._judge = judge
         self._encoder = encoder
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._titles: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     @property
     def judge(self) -> Judge:
@@ -73,13 +76,45 @@ class Reader:
             return self._judge
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """MiniLM vectors of ``texts``. A sentence's vector is kept (LRU, :data:`VECTORS_KEPT`): questions on the
+        same story retrieve the same sentences, and encoding them is most of an answer's time."""
         with self._lock:
             if self._encoder is None:
                 from retrieval.embeddings import shared_onnx
 
                 model = shared_onnx()
                 self._encoder = model.embed_array
-        return self._encoder(texts)
+            encoder = self._encoder
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            fresh = encoder(missing)
+            with self._lock:
+                for t, v in zip(missing, fresh, strict=True):
+                    self._vectors[t] = v
+                while len(self._vectors) > VECTORS_KEPT:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            rows = []
+            for t in texts:
+                v = self._vectors.get(t)
+                if v is None:  # evicted by another thread's batch meanwhile
+                    v = encoder([t])[0]
+                else:
+                    self._vectors.move_to_end(t)
+                rows.append(v)
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def title_lemmas(self, title: str) -> frozenset[str]:
+        """A headline's lemmas and forms (kept: every question on an article asks for them again)."""
+        with self._lock:
+            hit = self._titles.get(title)
+        if hit is None:
+            hit = _title_lemmas(self.parser, title)
+            with self._lock:
+                self._titles[title] = hit
+                while len(self._titles) > VECTORS_KEPT:
+                    self._titles.popitem(last=False)
+        return hit
 
     # --- the pipeline -------------------------------------------------------------------------------
     def read(self, question: str, evidence: Sequence[Evidence]) -> Answer:
@@ -121,7 +156,7 @@ class Reader:
     def candidates(self, q: Question, evidence: Sequence[Evidence]) -> list[Candidate]:
         """The passages' statements that state enough of the question, judged (best ranked first)."""
         read = self.statements(evidence)
-        titles = {ev.article.id: _title_lemmas(self.parser, ev.article.title) for ev in evidence}
+        titles = {ev.article.id: self.title_lemmas(ev.article.title) for ev in evidence}
         by_article: dict[str, list[Statement]] = defaultdict(list)
         for st, _, _ in read:
             by_article[st.sentence.article.id].append(st)

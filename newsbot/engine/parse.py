@@ -165,6 +165,7 @@ class Parser:
         self._nlp: Language | None = None
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self._model_id: str | None = None
 
     @property
     def nlp(self) -> Language:
@@ -175,8 +176,11 @@ class Parser:
 
     @property
     def model_id(self) -> str:
-        meta = self.nlp.meta
-        return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+        """The pipeline's name and version, part of every cache key (read once: spaCy rebuilds ``meta`` per call)."""
+        if self._model_id is None:
+            meta = self.nlp.meta
+            self._model_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+        return self._model_id
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.model_id}\0{text}".encode()).hexdigest()[:32]
