@@ -38,8 +38,8 @@ POLARITY = ("neg_predicate", "neg_content", "denies_claim", "falsity_linked", "f
 SOURCE = ("bearing_max", "polarity_top", "polarity_mean", "art_falsity", "art_falsity_rel", "art_falsity_bearing",
           "art_deny", "hedged_share", "attributed")
 
-_MODALS = frozenset("may might could would should".split())
-_CONTRAST = frozenset("but however although though despite yet instead actually".split())
+_MODALS = LEXICON.words("modals")
+_CONTRAST = LEXICON.words("contrast")
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     }
 
 
-_REFERRING = frozenset("this that it these those".split())
+_REFERRING = LEXICON.words("referring")
 
 
 def _antecedents(pair: Pair, said: list[Token]) -> set[str]:

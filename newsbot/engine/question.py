@@ -19,9 +19,8 @@ from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.parse import Parser
 
 Kind = Literal["yesno", "value", "open"]
-_WH = frozenset("who whom whose what which when where why how".split())
-_AUX = frozenset("is are was were am be been do does did has have had can could will would shall should may might "
-                 "must".split())
+_WH = LEXICON.words("wh_words")
+_AUX = LEXICON.words("question_auxiliaries")
 _POS_WEIGHT = {"PROPN": 2.0, "NUM": 2.0, "NOUN": 1.0, "VERB": 1.0, "ADJ": 0.7, "ADV": 0.4, "X": 1.0}
 _OPENER_RE = re.compile(r"^\W*(?:%s)\b[\s,:;!.\-–—]*", re.IGNORECASE)
 

@@ -22,7 +22,7 @@ from spacy.tokens import Span, Token
 from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.parse import Sentence
 
-PRONOUNS = frozenset("he she they it we i him her them us".split())
+PRONOUNS = LEXICON.words("pronouns")
 _LEFT_QUOTES = "“«„"
 _RIGHT_QUOTES = "”»"
 _SPEAKER_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
