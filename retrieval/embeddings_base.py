@@ -9,14 +9,14 @@ one object, so no adapter is needed either way.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any, Protocol, overload
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+from newsbot.lru import LRU
 
 BATCH = 16
 MAX_TOKENS = 256
@@ -55,8 +55,7 @@ class BaseEmbedder(EmbeddingFunction[Documents], LangChainEmbeddings):
     dimension = 384
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[str, list[float]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache: LRU[str, list[float]] = LRU(1024)
 
     def _encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -97,21 +96,15 @@ class BaseEmbedder(EmbeddingFunction[Documents], LangChainEmbeddings):
         return self._query_vector(text)
 
     def _query_vector(self, text: str) -> list[float]:
-        with self._cache_lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = self._encode([text])[0].tolist()
-        with self._cache_lock:
-            self._cache[text] = vector
-            while len(self._cache) > 1024:
-                self._cache.popitem(last=False)
+        vector = self._cache.get(text)
+        if vector is None:
+            vector = self._encode([text])[0].tolist()
+            self._cache.put(text, vector)
         return vector
 
     def clear_query_cache(self) -> None:
         """Forget cached question vectors (benchmarks time the uncached path)."""
-        with self._cache_lock:
-            self._cache.clear()
+        self._cache.clear()
 
     # Chroma's face
     def __call__(self, input: Documents) -> ChromaEmbeddings:

@@ -43,7 +43,7 @@ from newsbot.evaluation.sets import read_set, set_service, split_of, unit_of  # 
 class _Unjudged:
     """Stands in for the judge while rows are collected: features do not depend on the weights being fit."""
 
-    def judge(self, q, pair):  # noqa: ANN001, ANN201
+    def judge(self, q, pair, values=None):  # noqa: ANN001, ANN201
         return Judgement(Stance.CONTEXT, 0.0, 0.0, 0.0)
 
     def position(self, q, members, *, outlet=False):  # noqa: ANN001, ANN201

@@ -51,7 +51,7 @@ def test_a_judge_is_swappable_behind_its_interface() -> None:
     class Contrary:
         """Says every statement refutes: the reader must follow its judge, not rules of its own."""
 
-        def judge(self, q, pair):  # noqa: ANN001, ANN201
+        def judge(self, q, pair, values=None):  # noqa: ANN001, ANN201
             from newsbot.engine.judge import Judgement
             return Judgement(Stance.REFUTES, 0.9, 0.9, 0.9)
 

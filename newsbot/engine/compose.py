@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +26,7 @@ from newsbot.engine.question import Question, analyze
 from newsbot.engine.statements import Speaker, Statement, read_statements
 from newsbot.engine.values import Value, number_key, same_value, values_in
 from newsbot.engine.wording import CitationBook, side_for, summary_for
+from newsbot.lru import LRU
 from newsbot.models import Answer, Evidence, Side, Stance, Verdict
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -65,8 +66,8 @@ class Reader:
         self._judge = judge
         self._encoder = encoder
         self._lock = threading.Lock()
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._titles: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._vectors: LRU[str, np.ndarray] = LRU(VECTORS_KEPT)
+        self._titles: LRU[str, frozenset[str]] = LRU(VECTORS_KEPT)
 
     @property
     def judge(self) -> Judge:
@@ -82,38 +83,23 @@ class Reader:
             if self._encoder is None:
                 from retrieval.embeddings import shared_onnx
 
-                model = shared_onnx()
-                self._encoder = model.embed_array
+                self._encoder = shared_onnx().embed_array
             encoder = self._encoder
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        unique = list(dict.fromkeys(texts))
+        found = {t: v for t in unique if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in unique if t not in found]
         if missing:
-            fresh = encoder(missing)
-            with self._lock:
-                for t, v in zip(missing, fresh, strict=True):
-                    self._vectors[t] = v
-                while len(self._vectors) > VECTORS_KEPT:
-                    self._vectors.popitem(last=False)
-        with self._lock:
-            rows = []
-            for t in texts:
-                v = self._vectors.get(t)
-                if v is None:  # evicted by another thread's batch meanwhile
-                    v = encoder([t])[0]
-                else:
-                    self._vectors.move_to_end(t)
-                rows.append(v)
-        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+            for t, v in zip(missing, encoder(missing), strict=True):
+                found[t] = v
+                self._vectors.put(t, v)
+        return np.stack([found[t] for t in texts])
 
     def title_lemmas(self, title: str) -> frozenset[str]:
         """A headline's lemmas and forms (kept: every question on an article asks for them again)."""
-        with self._lock:
-            hit = self._titles.get(title)
+        hit = self._titles.get(title)
         if hit is None:
             hit = _title_lemmas(self.parser, title)
-            with self._lock:
-                self._titles[title] = hit
-                while len(self._titles) > VECTORS_KEPT:
-                    self._titles.popitem(last=False)
+            self._titles.put(title, hit)
         return hit
 
     # --- the pipeline -------------------------------------------------------------------------------
@@ -191,7 +177,7 @@ class Reader:
             values = features(q, pair) | signals[p.statement.sentence.article.id]
             before = p.before if p.before is not None and p.before.sentence.paragraph == p.statement.sentence.paragraph \
                 else None
-            out.append(Candidate(p.statement, rank, self.judge.judge(q, pair), values, before))
+            out.append(Candidate(p.statement, rank, self.judge.judge(q, pair, values), values, before))
         out.sort(key=lambda c: (c.rank, c.statement.sentence.article.id, c.statement.sentence.start))
         return out
 

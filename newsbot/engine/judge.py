@@ -50,7 +50,7 @@ class Position:
 class Judge(Protocol):
     """Anything that can judge a statement against a claim, and a source's statements together."""
 
-    def judge(self, q: Question, pair: Pair) -> Judgement: ...
+    def judge(self, q: Question, pair: Pair, values: dict[str, float] | None = None) -> Judgement: ...
 
     def position(self, q: Question, members: list[tuple[Judgement, dict[str, float]]], *,
                  outlet: bool = False) -> Position: ...
@@ -92,8 +92,9 @@ class LearnedJudge:
         self.max_sides: int = int(raw["thresholds"].get("sides", 3))  # sources shown per stance
         self.provenance: dict = raw.get("provenance", {})
 
-    def judge(self, q: Question, pair: Pair) -> Judgement:
-        values = features(q, pair)
+    def judge(self, q: Question, pair: Pair, values: dict[str, float] | None = None) -> Judgement:
+        """``values``: the pair's :func:`features`, when the caller has them already (the reader does)."""
+        values = features(q, pair) if values is None else values
         if other_subject(q, values) or (values["recall"] == 0.0 and not values["refers"]):
             return Judgement(Stance.CONTEXT, 1.0, 0.0, 0.5)  # about another proposition, or about nothing asked
         bearing = self.bearing.prob(values)

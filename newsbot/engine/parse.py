@@ -16,7 +16,6 @@ import logging
 import sqlite3
 import threading
 import zlib
-from collections import OrderedDict
 from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span, Token
 
+from newsbot.lru import LRU
 from newsbot.models import Article
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ class ParseCache:
     """Parsed paragraphs by text hash: an LRU in memory over an optional SQLite file (survives restarts)."""
 
     def __init__(self, path: Path | None = None, *, memory: int = 8192) -> None:
-        self._mem: OrderedDict[str, bytes] = OrderedDict()
-        self._limit = memory
+        self._mem: LRU[str, bytes] = LRU(memory)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         if path is not None:
@@ -116,9 +115,8 @@ class ParseCache:
         found: dict[str, bytes] = {}
         with self._lock:
             for k in keys:
-                if k in self._mem:
-                    self._mem.move_to_end(k)
-                    found[k] = self._mem[k]
+                if (blob := self._mem.get(k)) is not None:
+                    found[k] = blob
             missing = [k for k in keys if k not in found]
             if missing and self._db is not None:
                 try:
@@ -128,7 +126,7 @@ class ParseCache:
                             f"SELECT key, doc FROM parses WHERE key IN ({','.join('?' * len(part))})", part).fetchall()
                         for k, blob in rows:
                             found[k] = blob
-                            self._remember(k, blob)
+                            self._mem.put(k, blob)
                 except sqlite3.Error as exc:
                     log.warning("parse cache read failed: %s", exc)
         return found
@@ -136,19 +134,13 @@ class ParseCache:
     def put_many(self, items: dict[str, bytes]) -> None:
         with self._lock:
             for k, blob in items.items():
-                self._remember(k, blob)
+                self._mem.put(k, blob)
             if self._db is not None and items:
                 try:
                     self._db.executemany("INSERT OR REPLACE INTO parses (key, doc) VALUES (?, ?)", list(items.items()))
                     self._db.commit()
                 except sqlite3.Error as exc:
                     log.warning("parse cache write failed: %s", exc)
-
-    def _remember(self, key: str, blob: bytes) -> None:
-        self._mem[key] = blob
-        self._mem.move_to_end(key)
-        while len(self._mem) > self._limit:
-            self._mem.popitem(last=False)
 
     def close(self) -> None:
         with self._lock:
@@ -164,7 +156,7 @@ class Parser:
         self.cache = cache or ParseCache()
         self._nlp: Language | None = None
         self._lock = threading.Lock()
-        self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self._docs: LRU[str, Doc] = LRU(2048)
         self._model_id: str | None = None
 
     @property
@@ -194,12 +186,7 @@ class Parser:
     def docs(self, texts: Sequence[str]) -> list[Doc]:
         """Parses of ``texts`` (paragraphs), from the cache where there, parsing and caching the rest."""
         keys = [self._key(t) for t in texts]
-        out: dict[str, Doc] = {}
-        with self._lock:
-            for k in keys:
-                if k in self._docs:
-                    self._docs.move_to_end(k)
-                    out[k] = self._docs[k]
+        out = {k: doc for k in keys if (doc := self._docs.get(k)) is not None}
         wanted = [k for k in dict.fromkeys(keys) if k not in out]
         if wanted:
             blobs = self.cache.get_many(wanted)
@@ -218,11 +205,8 @@ class Parser:
                     db.add(doc)
                     fresh[k] = zlib.compress(db.to_bytes(), 3)
                 self.cache.put_many(fresh)
-            with self._lock:
-                for k in wanted:
-                    self._docs[k] = out[k]
-                while len(self._docs) > 2048:
-                    self._docs.popitem(last=False)
+            for k in wanted:
+                self._docs.put(k, out[k])
         return [out[k] for k in keys]
 
     def sentences(self, article: Article, spans: Iterable[tuple[int, int]], *, before: int = 1) -> list[Sentence]:
