@@ -82,6 +82,18 @@ class Verdict(str, Enum):
     NOT_FOUND = "not_found"  # nothing relevant: abstain, cite nothing
 
 
+def verdict_for(stances: set[Stance]) -> Verdict:
+    """The verdict the sides support: both stances -> contested, one -> supported/refuted, else context (no
+    sides at all: not found). One rule for the offline reader and the LLM mode alike."""
+    if {Stance.SUPPORTS, Stance.REFUTES} <= stances:
+        return Verdict.CONTESTED
+    if Stance.SUPPORTS in stances:
+        return Verdict.SUPPORTED
+    if Stance.REFUTES in stances:
+        return Verdict.REFUTED
+    return Verdict.CONTEXT if stances else Verdict.NOT_FOUND
+
+
 class Citation(BaseModel):
     """A numbered source: ``quote == stored article text[start:end]``."""
 

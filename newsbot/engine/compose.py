@@ -27,7 +27,7 @@ from newsbot.engine.statements import Speaker, Statement, read_statements
 from newsbot.engine.values import Value, number_key, same_value, values_in
 from newsbot.engine.wording import CitationBook, side_for, summary_for
 from newsbot.lru import LRU
-from newsbot.models import Answer, Evidence, Side, Stance, Verdict
+from newsbot.models import Answer, Evidence, Side, Stance, Verdict, verdict_for
 
 Encoder = Callable[[list[str]], np.ndarray]
 MAX_SIDES = 3  # per stance
@@ -276,14 +276,7 @@ def _yesno(q: Question, cands: list[Candidate], judge: Judge) -> Answer | None:
                 stances.add(Stance.SUPPORTS)
         if not sides:
             return _context(q, cands)
-    if Stance.SUPPORTS in stances and Stance.REFUTES in stances:
-        verdict = Verdict.CONTESTED
-    elif Stance.SUPPORTS in stances:
-        verdict = Verdict.SUPPORTED
-    elif Stance.REFUTES in stances:
-        verdict = Verdict.REFUTED
-    else:
-        verdict = Verdict.CONTEXT
+    verdict = verdict_for(stances)
     return Answer(question=q.text, verdict=verdict, summary=summary_for(q, verdict, sides), sides=sides,
                   citations=book.citations)
 
@@ -316,11 +309,8 @@ def _reporting(q: Question, cands: list[Candidate], stance: Stance, *, sides: in
                      key=lambda c: (-c.judgement.bearing, c.rank))
     book = CitationBook()
     out: list[Side] = []
-    for group in dict.fromkeys(c.group for c in related):
-        if len(out) == sides:
-            break
-        members = [x for x in related if x.group == group][:quotes]
-        out.append(side_for(q, stance, [x.statement for x in members], book))
+    for members in list(_groups(related).values())[:sides]:
+        out.append(side_for(q, stance, [x.statement for x in members[:quotes]], book))
     return out, book
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from newsbot.engine import CitationBook, is_tainted
 from newsbot.llm.quotes import Located, find_in
-from newsbot.models import Answer, Evidence, Side, Stance, Verdict
+from newsbot.models import Answer, Evidence, Side, Stance, Verdict, verdict_for
 
 TAINT_REMOVED = "text that reads as an instruction to the model removed from the sources"
 PLAIN_STATEMENT = 200  # a quote standing in for a statement is cut to this many characters
@@ -122,17 +122,6 @@ def without_tainted(answer: Answer, evidence: Sequence[Evidence]) -> Answer:
 
 
 NOTHING_FOUND = "The corpus holds nothing usable that answers this question, so there is nothing to cite."
-
-
-def verdict_for(stances: set[Stance]) -> Verdict:
-    """The verdict the sides support: both stances -> contested, one -> supported/refuted, else context."""
-    if {Stance.SUPPORTS, Stance.REFUTES} <= stances:
-        return Verdict.CONTESTED
-    if Stance.SUPPORTS in stances:
-        return Verdict.SUPPORTED
-    if Stance.REFUTES in stances:
-        return Verdict.REFUTED
-    return Verdict.CONTEXT if stances else Verdict.NOT_FOUND
 
 
 def summary_for(verdict: Verdict, sides: list[Side], also: Sequence[Side] = ()) -> str:
