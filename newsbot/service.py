@@ -75,8 +75,15 @@ class NewsService:
         with self._lock:
             if self._reader is None:  # a server-mode process writes nothing locally: its parses stay in memory
                 path = None if self.settings.chroma_url else self.settings.data_dir / "parses.sqlite3"
-                self._reader = Reader(Parser(ParseCache(path)))
+                self._reader = Reader(Parser(ParseCache(path)), encoder=self._reader_encoder)
             return self._reader
+
+    def _reader_encoder(self, texts: list[str]):  # noqa: ANN202 - an array of vectors
+        """The judge's MiniLM (int8 ONNX, what its cosine feature was fit on, whatever embeds the store), with this
+        service's threads and model cache, so the process holds one model where retrieval uses it too."""
+        from retrieval.embeddings import shared_onnx
+
+        return shared_onnx(self.settings.embedding_threads, self.settings.model_cache_dir).embed_array(texts)
 
     @property
     def reloading(self) -> bool:

@@ -96,6 +96,23 @@ def test_the_default_path_loads_neither_torch_nor_the_langchain_vector_store(tmp
     assert result == {"verdict": "contested", "modules": []}
 
 
+def test_the_reader_and_the_store_share_one_model_under_the_configured_threads(tmp_path: Path) -> None:
+    probe = (
+        "import json\n"
+        "from newsbot.service import NewsService\n"
+        "from newsbot.settings import Settings\n"
+        "from retrieval.embeddings import _shared_onnx\n"
+        f"s = NewsService(Settings(data_dir={str(tmp_path / 'd')!r}, corpus_dir='seeds', answer_mode='extractive', "
+        "embedding_threads=1))\n"
+        "s.ensure_corpus()\n"
+        "a = s.ask('Did Lukashenko apologize?')\n"
+        "print(json.dumps({'verdict': a.verdict.value, 'models': _shared_onnx.cache_info().currsize}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"verdict": "contested", "models": 1}
+
+
 def test_the_session_runs_without_a_memory_arena_and_with_sleeping_workers() -> None:
     model = OnnxMiniLM(cache_dir=None)
     model.embed_query("warm")
