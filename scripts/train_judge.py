@@ -154,12 +154,12 @@ def main() -> None:
         wb = fit_logistic(xb[bear_mask], bear_y[bear_mask], weights=weight[bear_mask])
         pol_mask = labelled & (ncq | chosen)
         wp = fit_logistic(xp[pol_mask], false[pol_mask], weights=weight[pol_mask])
-    # the source models: the outlet's own voice of each labelled article (FNC-1: the body's label is its stance)
+    # the source models: each article as a whole, its own voice and whom it quotes (FNC-1: the body's label is
+    # its stance; its other-topic and discuss bodies take none)
     pb, pp = prob(wb, xb), prob(wp, xp)
     groups: dict[tuple[str, str, str], list[int]] = {}
     for i, r in enumerate(rows):
-        if r["group"].endswith("|outlet"):  # the outlet's own voice, which an article's label describes
-            groups.setdefault((r["set"], r["q"], r["group"]), []).append(i)
+        groups.setdefault((r["set"], r["q"], r["article"]), []).append(i)
     xs, takes_y, false_y = [], [], []
     ws = []
     for idx in groups.values():
@@ -171,8 +171,8 @@ def main() -> None:
         false_y.append(false[idx[0]])
         ws.append(weight[idx[0]])
     xs_a, takes_a, false_a, ws_a = np.array(xs), np.array(takes_y), np.array(false_y), np.array(ws)
-    wt = fit_logistic(xs_a, takes_a, weights=ws_a)
-    wf = fit_logistic(xs_a[takes_a == 1], false_a[takes_a == 1], weights=ws_a[takes_a == 1])
+    wt = fit_logistic(xs_a, takes_a, weights=ws_a, l2=3.0)
+    wf = fit_logistic(xs_a[takes_a == 1], false_a[takes_a == 1], weights=ws_a[takes_a == 1], l2=3.0)
     provenance = {
         "fit_on": "fit half (newsbot.evaluation.sets.split_of) of the shared dev halves of FNC-1 and NatConfQA, "
                   "and the hand-written examples in scripts/judge_examples.yaml",

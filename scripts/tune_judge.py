@@ -25,8 +25,8 @@ from newsbot.engine.judge import WEIGHTS  # noqa: E402
 from newsbot.engine.question import analyze  # noqa: E402
 from newsbot.evaluation.sets import load_scorer, read_set, set_service, split_of, unit_of  # noqa: E402
 
-GRID = {"bearing": [0.2], "confidence": [0.3, 0.4, 0.5], "takes": [0.45, 0.6],
-        "position": [0.3, 0.45, 0.6], "article": [0.6, 0.8], "sides": [1, 2, 3]}
+GRID = {"bearing": [0.2], "confidence": [0.3, 0.4, 0.5], "takes": [0.3, 0.45, 0.6],
+        "position": [0.2, 0.3, 0.45], "article": [0.4, 0.6, 0.8], "sides": [1, 2, 3]}
 PENALTY = 3.0  # what a point of wrong-side citations beyond 2% of questions costs, against a point of the goals
 
 

@@ -200,21 +200,21 @@ def _groups(cands: list[Candidate]) -> dict[str, list[Candidate]]:
 def _positions(q: Question, cands: list[Candidate], judge: Judge) -> list[tuple[Stance, float, list[Candidate]]]:
     """Each source's one position, with the statements that show it, best first.
 
-    The outlet's own voice (an article's unattributed statements, with how it talks) is one source; each
-    source it quotes is another, holding its own position (Zelensky says yes, Eismont says no: one article,
-    both sides). An article whose own voice is sure of its side (``min_article``: a debunking piece, a report
-    that asserts the claim) is not cited for the other side: what it quotes against its side, it quotes in
-    order to answer it."""
+    An article as a whole (all its statements that bear on the claim, with how it talks) takes a position,
+    shown in its own voice (its unattributed statements); each source it quotes holds its own position too
+    (Zelensky says yes, Eismont says no: one article, both sides). An article sure of its side
+    (``min_article``: a debunking piece, a report that asserts the claim) is not cited for the other side:
+    what it quotes against its side, it quotes in order to answer it."""
     out = []
     bearing = [c for c in cands if c.judgement.bearing >= CONTEXT_BEARING]
     by_article: dict[str, list[Candidate]] = defaultdict(list)
     for c in bearing:
         by_article[c.statement.sentence.article.id].append(c)
     for members in by_article.values():
+        article = judge.position(q, [(c.judgement, c.values) for c in members], outlet=True)
+        sided = article.stance is not Stance.CONTEXT
         own = [c for c in members if c.statement.speaker is None]
-        article = judge.position(q, [(c.judgement, c.values) for c in own], outlet=True) if own else None
-        sided = article is not None and article.stance is not Stance.CONTEXT
-        if sided:  # the outlet's own voice is a source like any other
+        if sided and own:  # the outlet's own voice holds the article's position
             held = sorted(own, key=lambda c: (c.judgement.stance is not article.stance, -c.judgement.bearing))
             out.append((article.stance, article.confidence, held))
         strong = sided and article.confidence >= getattr(judge, "min_article", 0.5)

@@ -14,9 +14,10 @@ Every feature is a number in [0, 1] (or a small count), named in :data:`BEARING`
 weights that turn them into probabilities are learned (:mod:`newsbot.engine.judge`).
 
 A third group, :data:`SOURCE`, describes one source's statements together (:func:`source_features`): how
-strongly its best statement bears on the claim, what its statements' polarity says, and how its article
-talks — a debunking piece is dense with falsity words ("hoax", "fake", "not true") around the claim,
-whichever sentence restates it.
+strongly its best statement bears on the claim, what its statements' polarity says, and how it talks about
+the claim (:data:`TRAITS`) — a debunking piece is dense with falsity words ("hoax", "fake", "not true"),
+negations and talk *about* the claim ("the report", "such rumours"), whichever sentence restates it; a piece
+that asserts it states it plainly.
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ BEARING = ("recall", "recall_ctx", "title", "names", "predicate", "subject", "sw
 POLARITY = ("neg_predicate", "neg_content", "denies_claim", "falsity_linked", "falsity", "falsity_near",
             "truth_linked", "hedged", "contrast", "numbers_differ", "names_differ", "modal", "quoted")
 
-SOURCE = ("bearing_max", "polarity_top", "polarity_mean", "art_falsity", "art_falsity_rel", "art_falsity_bearing",
-          "art_deny", "hedged_share", "attributed")
+# how a source talks about the claim: the bearing-weighted share of its statements with each trait, and whether any has it
+TRAITS = ("negation", "falsity", "truth", "claim_noun", "hedged", "denies", "contrast", "modal")
+SOURCE = (*(f"{t}_share" for t in TRAITS), *(f"{t}_any" for t in TRAITS), "polarity_mean", "polarity_max",
+          "polarity_top", "bearing_max", "count", "cosine_max", "art_falsity", "art_deny", "art_falsity_rel",
+          "own_share")
 
 _MODALS = LEXICON.words("modals")
+_NEGATORS = LEXICON.words("negators")
 _CONTRAST = LEXICON.words("contrast")
 
 
@@ -165,6 +170,10 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
         "contrast": float(any(x in _CONTRAST for x in sent_lemmas)),
         "modal": float(any(t.lower_ in _MODALS and t.tag_ == "MD" for t in content)),
         "quoted": float(st.quoted),
+        "negation": float(any(t.dep_ == "neg" or t.lower_ in _NEGATORS for t in sent)),
+        "truth": float(any(x in LEXICON.truth for x in sent_lemmas)),
+        "claim_noun": float(any(x in LEXICON.claim_nouns for x in sent_lemmas)),
+        "denies": float(st.denies),
     }
 
 
@@ -241,21 +250,26 @@ def article_features(statements: list[Statement]) -> dict[str, float]:
 
 
 def source_features(members: list[tuple[float, float, dict[str, float]]]) -> dict[str, float]:
-    """One source's statements, each as (bearing, P(positive claim false), its features), summarised."""
+    """One source's statements, each as (bearing, P(positive claim false), its features), summarised: how
+    strongly it bears on the claim, what its statements' polarity says, and how it talks (:data:`TRAITS`,
+    weighted by bearing)."""
     members = sorted(members, key=lambda m: -m[0])
-    bearing = [b for b, _, _ in members]
-    total = sum(bearing) or 1.0
-    falsity_bearing = [b for b, _, v in members if v["falsity"] or v["falsity_near"]]
-    return {
-        "bearing_max": bearing[0],
-        "polarity_top": members[0][1],
-        "polarity_mean": sum(b * p for b, p, _ in members) / total,
+    weights = [b + 1e-6 for b, _, _ in members]
+    total = sum(weights)
+    share = {f"{t}_share": sum(w * v[t] for w, (_, _, v) in zip(weights, members, strict=True)) / total
+             for t in TRAITS}
+    top = members[:3]
+    return share | {f"{t}_any": max(v[t] for _, _, v in members) for t in TRAITS} | {
+        "polarity_mean": sum(w * p for w, (_, p, _) in zip(weights, members, strict=True)) / total,
+        "polarity_max": max(p for _, p, _ in members),
+        "polarity_top": sum(p for _, p, _ in top) / len(top),
+        "bearing_max": members[0][0],
+        "count": min(len(members), 10) / 10,
+        "cosine_max": max(v["cosine"] for _, _, v in members),
         "art_falsity": members[0][2].get("art_falsity", 0.0),
-        "art_falsity_rel": members[0][2].get("art_falsity_rel", 0.0),
-        "art_falsity_bearing": sum(falsity_bearing) / total,
         "art_deny": members[0][2].get("art_deny", 0.0),
-        "hedged_share": sum(b for b, _, v in members if v["hedged"]) / total,
-        "attributed": members[0][2]["attributed"],
+        "art_falsity_rel": members[0][2].get("art_falsity_rel", 0.0),
+        "own_share": sum(w for w, (_, _, v) in zip(weights, members, strict=True) if not v["attributed"]) / total,
     }
 
 

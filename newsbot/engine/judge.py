@@ -115,10 +115,10 @@ class LearnedJudge:
 
     def position(self, q: Question, members: list[tuple[Judgement, dict[str, float]]], *,
                  outlet: bool = False) -> Position:
-        """A source's stance. The outlet's own voice (``outlet``: an article's unattributed statements) is
-        read by the source models — whether its statements, with how the article talks, take a position and
-        which; that is what article-level labels teach. A quoted source, or a single statement, holds what its
-        most confident statement says."""
+        """A source's stance. An article as a whole (``outlet``: every statement of it that bears on the claim,
+        its own voice and those it quotes) is read by the source models — whether its statements, with how the
+        article talks, take a position and which; that is what article-level labels teach. A quoted source, or
+        a single statement, holds what its most confident statement says."""
         if self.takes is None or self.false is None or len(members) == 1 or not outlet:
             best = max(members, key=lambda m: m[0].confidence)[0]  # one statement is its own position
             return Position(best.stance, best.confidence, best.bearing, best.refuting)
