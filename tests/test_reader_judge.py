@@ -123,3 +123,32 @@ def test_an_open_question_is_contested_when_its_best_answers_contradict_each_oth
                        "The fire at the Orvo factory was not caused by an electrical fault, the owners said.")
     assert answer.kind == "open" and answer.verdict is Verdict.CONTESTED, answer.summary
     assert {s.stance for s in answer.sides} == {Stance.SUPPORTS, Stance.REFUTES}
+
+
+def test_an_article_is_judged_as_a_whole_its_own_voice_and_whom_it_quotes() -> None:
+    """The article-level source models read every bearing statement of an article (a debunk often speaks
+    through a quoted spokesman), and how the article talks reaches them as features."""
+    seen: list[tuple[bool, int]] = []
+
+    class Recording(LearnedJudge):
+        def position(self, q, members, *, outlet=False):  # noqa: ANN001, ANN201
+            if outlet:
+                seen.append((any(v["attributed"] for _, v in members), len(members)))
+            return super().position(q, members, outlet=outlet)
+
+    text = ("The Renn dam burst early on Monday, reports said. "
+            "\"The Renn dam did not burst, and the reports are false,\" a spokesman for the water authority said.")
+    reader = Reader(judge=Recording())
+    reader.read("Did the Renn dam burst?", evidence(article(text)))
+    assert seen and seen[0][0] and seen[0][1] >= 2, seen
+
+
+def test_how_a_source_talks_is_weighted_by_how_much_each_statement_bears() -> None:
+    from newsbot.engine.features import TRAITS, source_features
+
+    def values(**traits: float) -> dict[str, float]:
+        return {t: 0.0 for t in TRAITS} | {"cosine": 0.5, "attributed": 0.0} | traits
+
+    out = source_features([(0.9, 0.8, values(negation=1.0, claim_noun=1.0)), (0.1, 0.2, values())])
+    assert out["negation_share"] > 0.85 and out["negation_any"] == 1.0 and out["falsity_any"] == 0.0
+    assert out["bearing_max"] == 0.9 and out["polarity_max"] == 0.8 and out["own_share"] > 0.99
