@@ -43,7 +43,6 @@ SOURCE = (*(f"{t}_share" for t in TRAITS), *(f"{t}_any" for t in TRAITS), "polar
           "own_share")
 
 _MODALS = LEXICON.words("modals")
-_NEGATORS = LEXICON.words("negators")
 _CONTRAST = LEXICON.words("contrast")
 
 
@@ -142,6 +141,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     numbers_differ = 1.0 if q.numbers and numbers and not (q.numbers & numbers) else 0.0
     names_differ = _names_differ(q, span)
     words = max(1, sum(1 for t in sent if not t.is_punct))
+    claim_noun = any(x in LEXICON.claim_nouns for x in sent_lemmas)
     return {
         "recall": _recall(q, lemmas),
         "recall_ctx": _recall(q, ctx),
@@ -150,7 +150,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
         "predicate": 0.5 if pred_hit is None else float(pred_hit),
         "subject": 0.5 if subj_hit is None else float(subj_hit),
         "swapped": float(swapped),
-        "refers": float(any(t.lower_ in _REFERRING or t.lemma_.lower() in LEXICON.claim_nouns for t in sent)),
+        "refers": float(claim_noun or any(t.lower_ in _REFERRING for t in sent)),
         "cosine": pair.cosine,
         "cosine_sq": pair.cosine * pair.cosine,
         "numbers_differ": numbers_differ,
@@ -170,9 +170,9 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
         "contrast": float(any(x in _CONTRAST for x in sent_lemmas)),
         "modal": float(any(t.lower_ in _MODALS and t.tag_ == "MD" for t in content)),
         "quoted": float(st.quoted),
-        "negation": float(any(t.dep_ == "neg" or t.lower_ in _NEGATORS for t in sent)),
+        "negation": float(any(t.dep_ == "neg" or t.lower_ in LEXICON.negators for t in sent)),
         "truth": float(any(x in LEXICON.truth for x in sent_lemmas)),
-        "claim_noun": float(any(x in LEXICON.claim_nouns for x in sent_lemmas)),
+        "claim_noun": float(claim_noun),
         "denies": float(st.denies),
     }
 
