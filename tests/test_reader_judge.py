@@ -84,6 +84,22 @@ def test_a_question_whose_year_no_sentence_states_is_not_answered_from_another_y
     assert answer.verdict is Verdict.NOT_FOUND
 
 
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("Who won the Harwood Prize?", "Selim Ode won the reading medal; the Harwood Prize went unawarded.", None),
+    ("When was Tarn released?", "A soundtrack album of Tarn's music was released on 3 May 2021.", None),
+    ("When was Tarn released?", "The game Tarn was released on 3 May 2021.", "3 May 2021"),
+    ("Who won the Harwood Prize?", "The Harwood Prize was won by Selim Ode.", "Selim Ode"),
+])
+def test_a_value_is_an_answer_only_when_the_act_is_the_one_asked_about(question: str, text: str,
+                                                                      value: str | None) -> None:
+    """The asked verb's other arguments must be the question's: an album's release date is not the game's."""
+    answer = ask_texts(question, text)
+    if value is None:
+        assert answer.verdict is Verdict.NOT_FOUND, answer.summary
+    else:
+        assert [s.answer for s in answer.sides] == [value], answer.summary
+
+
 @pytest.mark.parametrize(("text", "key"), [("25,91,015", "2591015"), ("1,200", "1200"), ("3.1%", "3.1"),
                                            ("two", "2"), ("Q1", "1"), ("abc", None), ("", None), ("“", None)])
 def test_numbers_are_read_whatever_their_grouping(text: str, key: str | None) -> None:

@@ -94,12 +94,13 @@ def in_role(q: Question, ent: Span) -> float:
     verbs = [t for t in ent.sent if q.predicate and t.lemma_.lower() == q.predicate]
     for verb in verbs:  # the entity is one of the asked verb's own arguments
         if slot is not None and slot[0].i == verb.i:
-            return 1.0 if q.wh_role == "adjunct" or slot[1] == q.wh_role else 0.3
+            asked_place = q.wh_role == "adjunct" or slot[1] == q.wh_role
+            return 1.0 if asked_place and not _other_arguments(q, verb, root) else 0.3
     for verb in verbs:  # or stands under it, with no other verb between (not "the region, which borders Ukraine")
         path = _path_to(root, verb)
         if path is not None:
             direct = not any(t.pos_ in ("VERB", "AUX") for t in path)
-            return 1.0 if q.wh_role == "adjunct" and direct else 0.3
+            return 1.0 if q.wh_role == "adjunct" and direct and not _other_arguments(q, verb, root) else 0.3
     if q.wh_role == "adjunct":  # "located in the Gomel region", "on May 15": a time or place a preposition gives
         head = root
         while head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
@@ -109,6 +110,64 @@ def in_role(q: Question, ent: Span) -> float:
     if verbs:
         return 0.3  # the asked verb is there, and this is not its subject (or object)
     return 0.5 if slot is not None and slot[1] == q.wh_role else 0.0
+
+
+#: Dependents that belong to a noun phrase's own description ("the 2021 US Open women's singles title"), not
+#: what follows it ("stage 13 of the Tour de France", "an album featuring …").
+_CORE_DEPS = ("compound", "amod", "poss", "nummod", "nmod", "flat", "npadvmod", "case", "quantmod", "appos")
+
+
+def _core(noun: Token) -> set[str]:
+    """The content words (lemma and form) of a noun phrase's head and its own description."""
+    out, todo = set(), [noun]
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":  # "GPT-3 is a model released in 2020": the model is GPT-3
+        todo += [c for c in noun.head.children if c.dep_ == "nsubj"]
+    while todo:
+        t = todo.pop()
+        if not (t.is_stop or t.is_punct or t.like_num):
+            out |= {t.lemma_.lower(), t.lower_}
+        todo += [c for c in t.children if c.dep_ in _CORE_DEPS]
+    return out
+
+
+def _arguments(verb: Token) -> list[tuple[Token, str]]:
+    """The verb's subject and object noun phrases in logical roles (a passive's subject is its object; "which"
+    and a participle's noun stand for the noun they modify)."""
+    out = []
+    passive = any(c.dep_ == "auxpass" for c in verb.children)  # "When was Tarn released?" tags Tarn nsubj
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            role = "subject" if c.dep_ == "nsubj" and not passive else "object"
+            out.append((verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c, role))
+        elif c.dep_ == "agent":
+            out += [(p, "subject") for p in c.children if p.dep_ == "pobj"]
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(r == "object" for _, r in out):
+        out.append((verb.head, "object"))  # "the game released in 2017"
+    return out
+
+
+def _asked_arguments(q: Question) -> dict[str, set[str]]:
+    """The words of each argument the question names for its verb, by logical role (not the asked one)."""
+    verb = next((t for t in q.doc if q.predicate and t.lemma_.lower() == q.predicate), None) if q.doc else None
+    out: dict[str, set[str]] = {}
+    for arg, role in _arguments(verb) if verb is not None else []:
+        if arg.pos_ == "PRON" or any(t.tag_ in ("WP", "WDT", "WRB", "WP$") for t in arg.subtree):
+            continue  # the asked value's own place
+        if words := _core(arg):
+            out.setdefault(role, set()).update(words)
+    return out
+
+
+def _other_arguments(q: Question, verb: Token, value: Token) -> bool:
+    """The asked verb's act is someone else's: an argument of it (subject or object, in logical roles) is not
+    the one the question names in that role ("When was X released?" in "a soundtrack album … was released on
+    2 August 2023"; "Who won the Tour de France?" in "Cavendish wins stage 13"). Both sides are read by the
+    same parse and the same rules. A pronoun may be anyone, and when the question's words stand in another
+    argument the two parses disagree on voice: neither conflicts."""
+    asked = _asked_arguments(q)
+    args = [(role, _core(a)) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
+    everything = set().union(*(core for _, core in args)) if args else set()
+    return any(role in asked and core and not asked[role] & everything for role, core in args)
 
 
 def _path_to(tok: Token, ancestor: Token) -> list[Token] | None:

@@ -131,6 +131,7 @@ def score_record(rec: Record, answer: Answer, ranked: list[str], abstained: Answ
         "top10": [rec.label(d) for d in ranked[:10]],
         "abstained": abstained.verdict is Verdict.NOT_FOUND,
         "abstention_verdict": abstained.verdict.value, "abstention_summary": abstained.summary,
+        "abstention_quotes": [c.quote for c in abstained.citations],
         "abstention_true_only": only_true_values(rec, abstained),
     }
 
