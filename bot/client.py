@@ -69,7 +69,7 @@ class NewsBot(discord.Client):
             settings = settings.model_copy(update={"embedding_threads": max(1, (os.cpu_count() or 2) - 1)})
         self.settings = settings
         # The bot keeps an embedded store for its whole life; it waits for a command that has it open.
-        self.service = service or NewsService(settings, role=LONG_LIVED, wait=math.inf)
+        self.service = service or NewsService(settings, role=LONG_LIVED, wait=math.inf, read_ahead=True)
         assert settings.feedback_db is not None  # Settings puts it beside the data dir when unset
         self.store = BotStore(settings.feedback_db)
         self.limits = RateLimits(settings.cooldown_seconds)
@@ -102,6 +102,8 @@ class NewsBot(discord.Client):
             report = None
         if report is not None:
             log.info("ingested %d articles on first start", report.articles)
+        elif self.settings.read_ahead:
+            self.service.start_read_ahead()  # parse the corpus now, not on each question's first read
         if self.settings.discord_guild_id:
             guild = discord.Object(id=self.settings.discord_guild_id)
             self.tree.copy_global_to(guild=guild)

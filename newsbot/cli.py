@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,8 +97,11 @@ def ask(settings: Settings, question: tuple[str, ...], as_json: bool, mode: str 
               help="Drop articles not found in PATHS (default: prune when no PATHS are given).")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything (after changing the embedding model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--read-ahead", is_flag=True,
+              help="Then parse every article now, so no later question's first read waits for the parser.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebuild: bool, as_json: bool) -> None:
+def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebuild: bool, as_json: bool,
+           read_ahead: bool) -> None:
     """Load articles from PATHS (files or folders; default: the corpus folder) into the store."""
     targets = list(paths) or [settings.corpus_dir]
     service = _service(settings)
@@ -105,6 +109,11 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebu
         with progress_bar(not as_json, err) as progress:
             report = service.ingest(targets, actor="cli", prune=(not paths) if prune is None else prune,
                                     rebuild=rebuild, progress=progress)
+        if read_ahead:
+            started = time.perf_counter()
+            paragraphs = service.read_ahead()
+            err.print(f"Read ahead: {paragraphs:,} paragraphs parsed or found parsed in "
+                      f"{time.perf_counter() - started:.1f} s.")
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     finally:

@@ -42,11 +42,16 @@ class NewsService:
     """Ask, ingest, reload and inspect one corpus. Opens the store lazily."""
 
     def __init__(self, settings: Settings | None = None, *, role: str = "newsbot",
-                 wait: float = store_lock.WAIT_SECONDS) -> None:
+                 wait: float = store_lock.WAIT_SECONDS, read_ahead: bool = False) -> None:
         """``role`` and ``wait``: how this process names itself on an embedded store and how long it
-        waits for another process to close it (see :mod:`retrieval.store_lock`)."""
+        waits for another process to close it (see :mod:`retrieval.store_lock`). ``read_ahead``: a long-lived
+        process (the bot) parses the corpus in the background after each switch (:meth:`start_read_ahead`)."""
         self.settings = settings or get_settings()
         self._role, self._wait = role, wait
+        self._background_read = read_ahead and self.settings.read_ahead
+        self._read_thread: threading.Thread | None = None
+        self._read_stop = threading.Event()
+        self._read_again = threading.Event()
         self._lock = threading.Lock()
         self._store: CorpusStore | None = None
         self._embedder: Embedder | None = None
@@ -171,6 +176,8 @@ class NewsService:
                                 rebuild=rebuild, progress=progress, chunker=self._chunker, lease=lease)
             if report.switched:
                 retriever.warm()  # build BM25 and the article cache now, not on the next question
+                if self._background_read:
+                    self.start_read_ahead()
             return report
         finally:
             self._reloading.clear()
@@ -181,7 +188,45 @@ class NewsService:
     def stats(self) -> StoreStats:
         return self.store.stats()
 
+    # --- reading ahead ------------------------------------------------------
+    def read_ahead(self, stop: threading.Event | None = None) -> int:
+        """Parse every paragraph of the corpus into the parse cache now (those parsed before are read back),
+        so no question's first read waits for spaCy; returns the paragraphs read. Parsing at ingest instead
+        would halve ingest speed (README, Evaluation); this runs when the caller chooses."""
+        return self.reader.parser.prepare(self.store.articles(), stop=stop)
+
+    def start_read_ahead(self) -> None:
+        """:meth:`read_ahead` in a background thread (one at a time; a switch while it runs reads again after
+        it). Questions are answered meanwhile, each waiting for at most one small batch's parse."""
+        with self._lock:
+            self._read_again.set()
+            if self._read_thread is not None and self._read_thread.is_alive():
+                return
+            self._read_stop.clear()
+            self._read_thread = threading.Thread(target=self._read_loop, name="newsbot-read-ahead", daemon=True)
+            self._read_thread.start()
+
+    def _read_loop(self) -> None:
+        while self._read_again.is_set() and not self._read_stop.is_set():
+            self._read_again.clear()
+            started = time.perf_counter()
+            try:
+                n = self.read_ahead(self._read_stop)
+            except Exception:  # noqa: BLE001 - a cache warm-up: questions parse what they need anyway
+                log.exception("reading ahead failed; questions will parse their passages as they come")
+                return
+            log.info("read ahead: %d paragraphs in %.1f s", n, time.perf_counter() - started)
+
+    def wait_read_ahead(self, timeout: float | None = None) -> bool:
+        """Wait for a background read-ahead to finish; True when none is running."""
+        thread = self._read_thread
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
     def close(self) -> None:
+        self._read_stop.set()
+        self.wait_read_ahead(30)
         with self._lock:
             if self._store is not None:
                 self._store.close()

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
 
     # --- retrieval -------------------------------------------------------
     top_k: int = Field(default=30, ge=1, le=50, description="Passages the answer engine reads (best first).")
+    read_ahead: bool = Field(
+        default=True,
+        description="The bot parses the whole corpus in the background after it starts and after each reload, so "
+                    "a question's first read does not wait for spaCy (`newsbot ingest --read-ahead` does it at once).")
     chunk_size: int = Field(default=600, ge=100)
     chunk_overlap: int = Field(default=120, ge=0)
 

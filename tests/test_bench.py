@@ -52,6 +52,9 @@ def test_bench_quick_sets_ours_beside_the_plain_recipe_and_grows_the_corpus(tmp_
     for g in growth:
         assert g["target"] <= g["chunks"] < g["target"] + 20 and g["chunks_embedded"] == g["chunks"]
         assert g["ingest_s"] > 0 and 0 < g["p50_ms"] <= g["p95_ms"] <= g["max_ms"]
+        # the corpus read ahead: every paragraph parsed (or found parsed), then asked again from a fresh process
+        assert g["read_ahead_s"] > 0 and g["read_ahead_paragraphs"] >= g["articles"]
+        assert 0 < g["ahead_p50_ms"] <= g["ahead_p95_ms"] <= g["ahead_max_ms"]
 
 
 @pytest.mark.skipif(not torch_available(), reason="the fp32 embedder needs torch")

@@ -231,12 +231,17 @@ class Parser:
                     out.append(Sentence(article, sent, p.start, s, e, p.number, 0))
         return [Sentence(s.article, s.span, s.offset, s.start, s.end, s.paragraph, i) for i, s in enumerate(out)]
 
-    def prepare(self, articles: Iterable[Article]) -> int:
-        """Parse and cache every paragraph of ``articles`` now (after an ingest); returns paragraphs parsed."""
+    def prepare(self, articles: Iterable[Article], *, stop: threading.Event | None = None, batch: int = 16) -> int:
+        """Parse and cache every paragraph of ``articles`` now (reading ahead of questions); returns the
+        paragraphs read. ``batch`` paragraphs at a time, so a question waits for at most one batch's parse;
+        ``stop`` ends it between batches."""
         texts = [a.text[p.start : p.end] for a in articles for p in paragraphs(a.text)]
-        for i in range(0, len(texts), 256):
-            self.docs(texts[i : i + 256])
-        return len(texts)
+        done = 0
+        for i in range(0, len(texts), batch):
+            if stop is not None and stop.is_set():
+                break
+            done += len(self.docs(texts[i : i + batch]))
+        return done
 
     def close(self) -> None:
         self.cache.close()

@@ -123,6 +123,9 @@ def targets(result: dict) -> list[dict]:
     if near:
         g = min(near, key=lambda g: abs(g["chunks"] - 10_000))
         add(f"answer p95 at {g['chunks']:,} chunks (ms)", g["p95_ms"], "<= 100", g["p95_ms"] <= 100)
+        if "ahead_p95_ms" in g:
+            add(f"answer p95 at {g['chunks']:,} chunks, corpus read ahead (ms)", g["ahead_p95_ms"], "<= 300",
+                g["ahead_p95_ms"] <= 300)
     if "ingest_words_per_s" in base:
         add("ingest words/s vs the baseline's", ours["ingest_words_per_s"] / base["ingest_words_per_s"], ">= 1.0",
             ours["ingest_words_per_s"] >= base["ingest_words_per_s"])

@@ -116,11 +116,20 @@ def growth(corpus: Path, queries: list[dict], work: Path, size: int, asks: int =
     if report.failed or report.chunks < expected:
         raise SystemExit(f"growth {size}: ingested {report.chunks} of {expected} chunks; "
                          f"failed: {[f.reason for f in report.failed][:3]}")
-    samples = time_calls(service.ask, [q["query"] for q in queries], before=embedder.clear_query_cache, n=asks)
+    questions = [q["query"] for q in queries]
+    samples = time_calls(service.ask, questions, before=embedder.clear_query_cache, n=asks)
+    started = time.perf_counter()
+    paragraphs = service.read_ahead()  # what the bot does in the background after a reload
+    read_ahead = time.perf_counter() - started
+    service.close()
+    # a fresh process on the read-ahead corpus: parses come from parses.sqlite3, sentence vectors are not cached
+    service = _service(work, f"growth{size}")
+    ahead = percentiles(time_calls(service.ask, questions, before=embedder.clear_query_cache, n=asks))
     service.close()
     return {"target": size, "chunks": report.chunks, "chunks_embedded": report.chunks_embedded,
             "articles": report.articles, "ingest_s": ingest, "model_load_s": model_load, **percentiles(samples),
-            "peak_rss_mb": peak_rss_mb()}
+            "read_ahead_s": read_ahead, "read_ahead_paragraphs": paragraphs,
+            **{f"ahead_{k}": v for k, v in ahead.items()}, "peak_rss_mb": peak_rss_mb()}
 
 
 def embeddings(data: Path, work: Path, backend: str, limit: int | None = None) -> dict:

@@ -103,11 +103,12 @@ def print_bench(result: dict, console: Console | None = None) -> None:
         console.print(f"baseline skipped: {base['skipped']}")
 
     growth = Table(title="Growth (ours)")
-    for col in ("chunks", "embedded", "ingest (s)", "p50 (ms)", "p95 (ms)", "peak RSS (MB)"):
+    for col in ("chunks", "embedded", "ingest (s)", "p50 (ms)", "p95 (ms)", "read ahead (s)",
+                "p50 after (ms)", "p95 after (ms)", "peak RSS (MB)"):
         growth.add_column(col, justify="right")
     for g in result["growth"]:
         growth.add_row(*(fmt(g.get(k)) for k in ("chunks", "chunks_embedded", "ingest_s", "p50_ms", "p95_ms",
-                                                  "peak_rss_mb")))
+                                                  "read_ahead_s", "ahead_p50_ms", "ahead_p95_ms", "peak_rss_mb")))
     console.print(growth)
 
     emb = result.get("embeddings") or {}
