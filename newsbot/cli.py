@@ -21,11 +21,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from newsbot.progress import progress_bar
-from newsbot.render import answer_json, print_answer
+from newsbot.render import answer_json, fail, print_answer
 from newsbot.settings import Settings
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -45,7 +44,7 @@ def _opened(settings: Settings) -> Iterator:
     try:
         yield service
     except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
-        _fail(exc)
+        fail(exc)
     finally:
         service.close()
 
@@ -82,7 +81,7 @@ def ask(settings: Settings, question: tuple[str, ...], as_json: bool, mode: str 
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
-        _fail(exc)
+        fail(exc)
     finally:
         service.close()
     if as_json:
@@ -115,7 +114,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool | None, rebu
             err.print(f"Read ahead: {paragraphs:,} paragraphs parsed or found parsed in "
                       f"{time.perf_counter() - started:.1f} s.")
     except Exception as exc:  # noqa: BLE001
-        _fail(exc)
+        fail(exc)
     finally:
         service.close()
     if as_json:
@@ -158,7 +157,7 @@ def status(settings: Settings) -> None:
     if stats.generation is not None and stats.embedding_model != configured:
         from retrieval.store import EmbeddingModelMismatch
 
-        _fail(EmbeddingModelMismatch(stats.embedding_model, configured))
+        fail(EmbeddingModelMismatch(stats.embedding_model, configured))
 
 
 @cli.command()
@@ -176,7 +175,7 @@ def bot(settings: Settings) -> None:
     try:
         run(settings)
     except StoreInUse as exc:  # another bot has the embedded store: one clear line
-        _fail(exc)
+        fail(exc)
 
 
 def report_dict(report) -> dict:  # noqa: ANN001
@@ -201,12 +200,6 @@ def _print_report(report) -> None:  # noqa: ANN001
         console.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False)
     console.print(f"{report.articles} articles, {report.chunks} passages; embedded {report.chunks_embedded} "
                   f"new passages in {report.seconds:.1f}s.")
-
-
-def _fail(exc: Exception) -> None:
-    logging.getLogger("newsbot").debug("failure", exc_info=exc)
-    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
-    sys.exit(2)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from newsbot.render import fail
 from newsbot.settings import Settings
 from retrieval.feeds import Feed, FeedBook, FeedError, FeedPoller, PollReport, describe, parse_every
 
@@ -45,7 +46,7 @@ def add(settings: Settings, url: str, every: str) -> None:
     try:
         feed, doc = FeedPoller(settings, FeedBook(settings.feeds_db)).subscribe(url, every=seconds, added_by="cli")
     except FeedError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"Subscribed to {feed.title} ({feed.url}) as {feed.key}: {len(doc.entries)} entries listed now, "
                f"polled every {describe(feed.every)}. `newsbot feeds poll` polls it now; a running bot polls it "
                "within a minute.")
@@ -78,7 +79,7 @@ def remove(settings: Settings, feed: str) -> None:
     gone = book.remove(feed)
     if gone is None:
         known = ", ".join(f.key for f in book.feeds()) or "none"
-        _fail(f"no feed {feed!r} is subscribed (subscribed: {known})")
+        fail(f"no feed {feed!r} is subscribed (subscribed: {known})")
     click.echo(f"Unsubscribed from {gone.title} ({gone.url}).")
     from newsbot.service import NewsService
 
@@ -106,7 +107,7 @@ def poll(settings: Settings, everything: bool, as_json: bool) -> None:
         service.ensure_corpus()  # as `ask` does: a first poll must not leave the corpus folder unread
         report = FeedPoller(settings, FeedBook(settings.feeds_db), service).poll(everything=everything, actor="cli")
     except Exception as exc:  # noqa: BLE001 - one clear line (the store held by another process, ...)
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         service.close()
     if as_json:
@@ -163,6 +164,3 @@ def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds") if ts else None
 
 
-def _fail(message: str) -> None:
-    _err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
-    sys.exit(2)

@@ -7,8 +7,12 @@ article text is printed as text, never interpreted as markup.
 from __future__ import annotations
 
 import json
+import logging
+import sys
+from typing import NoReturn
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -100,3 +104,12 @@ def _side(answer: Answer, side: Side) -> Group:
         q.append(f" [{n}]", style="bold")
         quotes.append(q)
     return Group(line, *quotes, Text(""))
+
+
+def fail(problem: str | Exception) -> NoReturn:
+    """End a terminal command with a clear one-line error on stderr and exit status 2 (an exception's
+    traceback goes to the debug log only)."""
+    if isinstance(problem, Exception):
+        logging.getLogger("newsbot").debug("failure", exc_info=problem)
+    Console(stderr=True).print(f"[red]error:[/red] {escape(str(problem))}", highlight=False)
+    sys.exit(2)
