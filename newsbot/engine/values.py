@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -146,15 +147,16 @@ def _arguments(verb: Token) -> list[tuple[Token, str]]:
     return out
 
 
-def _asked_arguments(q: Question) -> dict[str, set[str]]:
+@lru_cache(maxsize=256)  # one question, read against every value of every retrieved sentence
+def _asked_arguments(q: Question) -> dict[str, frozenset[str]]:
     """The words of each argument the question names for its verb, by logical role (not the asked one)."""
     verb = next((t for t in q.doc if q.predicate and t.lemma_.lower() == q.predicate), None) if q.doc else None
-    out: dict[str, set[str]] = {}
+    out: dict[str, frozenset[str]] = {}
     for arg, role in _arguments(verb) if verb is not None else []:
         if arg.pos_ == "PRON" or any(t.tag_ in ("WP", "WDT", "WRB", "WP$") for t in arg.subtree):
             continue  # the asked value's own place
         if words := _core(arg):
-            out.setdefault(role, set()).update(words)
+            out[role] = out.get(role, frozenset()) | words
     return out
 
 
@@ -166,7 +168,7 @@ def _other_arguments(q: Question, verb: Token, value: Token) -> bool:
     argument the two parses disagree on voice: neither conflicts."""
     asked = _asked_arguments(q)
     args = [(role, _core(a)) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
-    everything = set().union(*(core for _, core in args)) if args else set()
+    everything = set().union(*(core for _, core in args))
     return any(role in asked and core and not asked[role] & everything for role, core in args)
 
 
