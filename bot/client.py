@@ -102,8 +102,6 @@ class NewsBot(discord.Client):
             report = None
         if report is not None:
             log.info("ingested %d articles on first start", report.articles)
-        elif self.settings.read_ahead:
-            self.service.start_read_ahead()  # parse the corpus now, not on each question's first read
         if self.settings.discord_guild_id:
             guild = discord.Object(id=self.settings.discord_guild_id)
             self.tree.copy_global_to(guild=guild)

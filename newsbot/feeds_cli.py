@@ -162,5 +162,3 @@ def _when(ts: float | None) -> str:
 
 def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds") if ts else None
-
-

@@ -128,9 +128,12 @@ class NewsService:
 
     # --- corpus -------------------------------------------------------------
     def ensure_corpus(self, progress: Progress | None = None) -> IngestReport | None:
-        """Ingest the corpus folder if the store holds nothing yet."""
+        """Ingest the corpus folder if the store holds nothing yet (a reading-ahead service reads an existing
+        corpus ahead instead)."""
         store, _ = self._open()
         if not store.is_empty():
+            if self._background_read:
+                self.start_read_ahead()  # a corpus from an earlier run: parse it now, not on each first read
             return None
         return self.reload(actor="first run", progress=progress)
 
@@ -200,22 +203,27 @@ class NewsService:
         it). Questions are answered meanwhile, each waiting for at most one small batch's parse."""
         with self._lock:
             self._read_again.set()
-            if self._read_thread is not None and self._read_thread.is_alive():
-                return
+            if self._read_thread is not None:
+                return  # the running thread sees the request before it decides to end (under this lock)
             self._read_stop.clear()
             self._read_thread = threading.Thread(target=self._read_loop, name="newsbot-read-ahead", daemon=True)
             self._read_thread.start()
 
     def _read_loop(self) -> None:
-        while self._read_again.is_set() and not self._read_stop.is_set():
-            self._read_again.clear()
-            started = time.perf_counter()
-            try:
+        try:
+            while True:
+                with self._lock:
+                    if not self._read_again.is_set() or self._read_stop.is_set():
+                        return
+                    self._read_again.clear()
+                started = time.perf_counter()
                 n = self.read_ahead(self._read_stop)
-            except Exception:  # noqa: BLE001 - a cache warm-up: questions parse what they need anyway
-                log.exception("reading ahead failed; questions will parse their passages as they come")
-                return
-            log.info("read ahead: %d paragraphs in %.1f s", n, time.perf_counter() - started)
+                log.info("read ahead: %d paragraphs in %.1f s", n, time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - a cache warm-up: questions parse what they need anyway
+            log.exception("reading ahead failed; questions will parse their passages as they come")
+        finally:
+            with self._lock:
+                self._read_thread = None
 
     def wait_read_ahead(self, timeout: float | None = None) -> bool:
         """Wait for a background read-ahead to finish; True when none is running."""

@@ -48,6 +48,23 @@ def test_the_bot_service_reads_the_corpus_ahead_in_the_background_after_an_inges
         service.close()
 
 
+def test_a_restarted_bot_service_reads_an_existing_corpus_ahead(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=_corpus(tmp_path), answer_mode="extractive")
+    first = NewsService(settings)
+    try:
+        first.reload(actor="test")
+    finally:
+        first.close()
+    service = NewsService(settings, read_ahead=True)
+    try:
+        assert len(_unparsed(service, settings.data_dir)) >= 3
+        assert service.ensure_corpus() is None  # nothing to ingest: the corpus is read ahead instead
+        assert service.wait_read_ahead(120)
+        assert _unparsed(service, settings.data_dir) == []
+    finally:
+        service.close()
+
+
 def test_a_service_does_not_read_ahead_unless_asked_and_the_setting_turns_it_off(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path)
     plain = NewsService(Settings(data_dir=tmp_path / "a", corpus_dir=corpus, answer_mode="extractive"))
