@@ -16,7 +16,50 @@ from tests.engine_helpers import article, ask_texts, evidence
 def test_the_weights_say_what_they_were_fit_on_and_how_to_refit_them() -> None:
     raw = json.loads(WEIGHTS.read_text())
     assert "fit half" in raw["provenance"]["fit_on"] and "scripts/train_judge.py" in raw["provenance"]["command"]
-    assert set(raw) >= {"bearing", "polarity", "takes", "false", "thresholds"}
+    assert set(raw) >= {"bearing", "polarity", "takes", "false", "vector", "thresholds"}
+    assert len(raw["vector"]["weights"]) == 1 + 2 * 384  # bias, MiniLM sentence, sentence × claim
+    assert raw["provenance"]["vector_rows"] > 0
+
+
+def test_the_vector_model_reads_the_sentence_and_claim_vectors_the_reader_encoded(tmp_path) -> None:  # noqa: ANN001
+    """Polarity reads the vector model's output as one of its features: with the polarity model made to trust
+    only that feature, a vector model that says "false" turns a plain assertion into a refutation, and a pair
+    without vectors is no evidence either way (0.5)."""
+    import numpy as np
+
+    from newsbot.engine.features import POLARITY
+    from newsbot.engine.judge import VectorModel
+
+    raw = json.loads(WEIGHTS.read_text())
+    raw["polarity"]["weights"] = [0.0] * (len(POLARITY) + 1)
+    raw["polarity"]["weights"][1 + POLARITY.index("vector_false")] = 40.0
+    raw["polarity"]["weights"][0] = -20.0  # P(false) = sigmoid(40 * vector_false - 20)
+    raw["vector"]["weights"] = [30.0] + [0.0] * (2 * 384)  # says "false" of every pair with vectors
+    path = tmp_path / "judge.json"
+    path.write_text(json.dumps(raw))
+    seen: list[bool] = []
+
+    class Recording(LearnedJudge):
+        def judge(self, q, pair, values=None):  # noqa: ANN001, ANN201
+            seen.append(pair.vector is not None and pair.claim_vector is not None)
+            return super().judge(q, pair, values)
+
+    judge = Recording(path)
+    assert VectorModel(np.zeros(1 + 2 * 384)).prob(_bare_pair()) == 0.5
+    answer = Reader(judge=judge).read("Did the Renn dam burst?", evidence(article(
+        "The Renn dam burst early on Monday, flooding three villages downstream.")))
+    assert seen and all(seen)
+    assert answer.verdict is Verdict.REFUTED, answer.summary
+
+
+def _bare_pair():  # noqa: ANN202 - a features.Pair with no vectors
+    from newsbot.engine.compose import default_reader
+    from newsbot.engine.features import Pair
+    from newsbot.engine.statements import read_statements
+
+    a = article("The Renn dam burst.")
+    sentence = default_reader().parser.sentences(a, [(0, len(a.text))])[0]
+    return Pair(read_statements([sentence])[0], None, None, frozenset(), 0.0)
 
 
 def test_weights_fit_on_other_features_are_refused_with_the_command_that_refits_them(tmp_path) -> None:  # noqa: ANN001

@@ -172,8 +172,8 @@ class Reader:
         vectors = self.encode([q.claim or q.text] + [p.statement.sentence.text for _, _, p, _ in prelim])
         cos = vectors[1:] @ vectors[0]
         out = []
-        for (_, _, p, rank), c in zip(prelim, cos, strict=True):
-            pair = Pair(p.statement, p.before, p.after, p.title_lemmas, float(c))
+        for (_, _, p, rank), c, sent_vector in zip(prelim, cos, vectors[1:], strict=True):
+            pair = Pair(p.statement, p.before, p.after, p.title_lemmas, float(c), vectors[0], sent_vector)
             values = features(q, pair) | signals[p.statement.sentence.article.id]
             before = p.before if p.before is not None and p.before.sentence.paragraph == p.statement.sentence.paragraph \
                 else None

@@ -8,7 +8,9 @@ Two groups, for the judge's two questions:
   numbers or names of the claim's kind that differ.
 * **polarity** — does it say the claim holds, or that it does not? Negation attached to a matched
   predicate, a deny verb governing what was said, a falsity word ("hoax", "fake", "not true") in the
-  sentence or right after it, a confirming word, hedges, contrast, numbers that differ.
+  sentence or right after it, a confirming word, hedges, contrast, numbers that differ; and
+  ``vector_false``, what a model over the MiniLM vectors of sentence and claim reads (the judge fills it in:
+  its weights are the judge's, :class:`newsbot.engine.judge.VectorModel`).
 
 Every feature is a number in [0, 1] (or a small count), named in :data:`BEARING` and :data:`POLARITY`; the
 weights that turn them into probabilities are learned (:mod:`newsbot.engine.judge`).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Token
 
 from newsbot.engine.lexicon import LEXICON, has_phrase
@@ -34,7 +37,8 @@ from newsbot.engine.values import number_key
 BEARING = ("recall", "recall_ctx", "title", "names", "predicate", "subject", "swapped", "cosine", "cosine_sq",
            "numbers_differ", "names_differ", "question", "short", "attributed")
 POLARITY = ("neg_predicate", "neg_content", "denies_claim", "falsity_linked", "falsity", "falsity_near",
-            "truth_linked", "hedged", "contrast", "numbers_differ", "names_differ", "modal", "quoted")
+            "truth_linked", "hedged", "contrast", "numbers_differ", "names_differ", "modal", "quoted",
+            "vector_false")
 
 # how a source talks about the claim: the bearing-weighted share of its statements with each trait, and whether any has it
 TRAITS = ("negation", "falsity", "truth", "claim_noun", "hedged", "denies", "contrast", "modal")
@@ -55,6 +59,8 @@ class Pair:
     after: Statement | None
     title_lemmas: frozenset[str]
     cosine: float
+    claim_vector: np.ndarray | None = None  # MiniLM vectors of the claim and the sentence, when the reader has them
+    vector: np.ndarray | None = None
 
 
 def _lemmas(toks: list[Token] | object) -> set[str]:

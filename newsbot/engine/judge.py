@@ -2,7 +2,9 @@
 
 One interface (:class:`Judge`), swappable like a model plugin. The offline judge (:class:`LearnedJudge`) is
 two logistic models over :mod:`newsbot.engine.features`: *bearing* (does the statement take a position on
-the claim?) and *polarity* (does it say the claim's positive form is false?). A claim that is itself a denial
+the claim?) and *polarity* (does it say the claim's positive form is false?). Polarity reads, among its
+features, what a third model over the MiniLM vectors of claim and sentence says (:class:`VectorModel`): the
+parse sees "not" and "hoax"; the vectors see a debunking piece's way of talking that no word list holds. A claim that is itself a denial
 ("X didn't …", "FAKE NEWS: …") flips polarity: a statement that the positive claim is false agrees with it.
 
 The weights live in ``data/judge.json`` with what they were fit on and the command that reproduces them
@@ -71,6 +73,28 @@ class LogisticModel:
         return _sigmoid(sum(w * x for w, x in zip(self.weights, vector(self.names, values), strict=True)))
 
 
+VECTOR_SCALE = 20.0  # the claim-by-sentence product is small (unit vectors, 384 dimensions): scaled to weigh like the sentence
+
+
+def vector_form(claim: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """What :class:`VectorModel` reads of a pair: the sentence's MiniLM vector, and its product with the claim's
+    (how a debunking piece talks, and which of the claim's directions the sentence turns round)."""
+    return np.concatenate([sentence, sentence * claim * VECTOR_SCALE])
+
+
+@dataclass
+class VectorModel:
+    """A logistic model over :func:`vector_form`: P(the sentence says the claim's positive form is false)."""
+
+    weights: np.ndarray  # bias first
+
+    def prob(self, pair: Pair) -> float:
+        if pair.vector is None or pair.claim_vector is None:
+            return 0.5  # no vectors (a caller that did not encode): no evidence either way
+        x = vector_form(pair.claim_vector, pair.vector)
+        return _sigmoid(float(self.weights[0] + x @ self.weights[1:]))
+
+
 class LearnedJudge:
     """The offline judge: bearing and polarity models plus the thresholds that turn them into a stance."""
 
@@ -84,6 +108,7 @@ class LearnedJudge:
         self.polarity = LogisticModel(tuple(raw["polarity"]["names"]), raw["polarity"]["weights"])
         self.takes = LogisticModel(tuple(raw["takes"]["names"]), raw["takes"]["weights"]) if "takes" in raw else None
         self.false = LogisticModel(tuple(raw["false"]["names"]), raw["false"]["weights"]) if "false" in raw else None
+        self.vector = VectorModel(np.array(raw["vector"]["weights"], dtype=np.float32)) if "vector" in raw else None
         self.min_bearing: float = raw["thresholds"]["bearing"]
         self.min_confidence: float = raw["thresholds"]["confidence"]
         self.min_takes: float = raw["thresholds"].get("takes", 0.5)
@@ -98,7 +123,8 @@ class LearnedJudge:
         if other_subject(q, values) or (values["recall"] == 0.0 and not values["refers"]):
             return Judgement(Stance.CONTEXT, 1.0, 0.0, 0.5)  # about another proposition, or about nothing asked
         bearing = self.bearing.prob(values)
-        false_positive = self.polarity.prob(values)  # the positive claim is false
+        vector_false = self.vector.prob(pair) if self.vector is not None else 0.5
+        false_positive = self.polarity.prob(values | {"vector_false": vector_false})  # the positive claim is false
         refuting = 1.0 - false_positive if q.negated else false_positive
         return self.restance(q, Judgement(Stance.CONTEXT, 0.0, bearing, refuting))
 
@@ -162,4 +188,4 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, weights: np.n
 
 
 __all__ = ["BEARING", "POLARITY", "SOURCE", "Judge", "Judgement", "LearnedJudge", "LogisticModel", "Position",
-           "fit_logistic"]
+           "VectorModel", "fit_logistic", "vector_form"]
