@@ -79,14 +79,14 @@ def _recall(q: Question, lemmas: set[str], roles: tuple[str, ...] | None = None)
 
 
 def _negated_tokens(toks: list[Token]) -> set[int]:
-    """Indexes of tokens a negation governs: the head of "not"/"n't"/"never", and the verb whose object is "no …",
-    "nothing", "nobody"."""
+    """Indexes of tokens a negation governs, by the parse: an adverbial negator ("not", "n't", "never") negates
+    its head; a nominal one ("no …", "nothing", "nobody", "without") its phrase and the word that phrase hangs
+    from (the verb whose object is "no evidence"). The negators are the lexicon's."""
     out: set[int] = set()
     for t in toks:
-        low = t.lower_
-        if t.dep_ == "neg" or low in ("never", "not", "n't"):
+        if t.dep_ == "neg" or (t.lower_ in LEXICON.negators and t.pos_ in ("ADV", "PART")):
             out.add(t.head.i)
-        elif low in ("no", "nothing", "nobody", "none", "neither", "nor", "without"):
+        elif t.lower_ in LEXICON.negators:
             head = t.head if t.dep_ == "det" else t
             out.add(head.i)
             out.add(head.head.i)
