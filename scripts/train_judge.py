@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsbot.engine.features import BEARING, POLARITY, SOURCE, source_features, vector  # noqa: E402
-from newsbot.engine.judge import WEIGHTS, Judgement, Position, fit_logistic, vector_form  # noqa: E402
+from newsbot.engine.judge import VECTOR_FORM, WEIGHTS, Judgement, Position, fit_logistic, vector_form  # noqa: E402
 from newsbot.models import Stance  # noqa: E402
 from newsbot.engine.question import analyze  # noqa: E402
 from newsbot.evaluation.sets import read_set, set_service, split_of, unit_of  # noqa: E402
@@ -148,6 +148,8 @@ def main() -> None:
 
     if args.reuse and args.cache.exists():
         rows = json.loads(args.cache.read_text())
+        if rows and "text" not in rows[0]:
+            sys.exit(f"{args.cache} was collected before the vector model (no sentence texts): run without --reuse")
     else:
         rows = collect(args.sets / "natconfqa") + collect(args.sets / "fnc1")
         args.cache.parent.mkdir(parents=True, exist_ok=True)
@@ -203,7 +205,8 @@ def main() -> None:
     provenance = {
         "fit_on": "fit half (newsbot.evaluation.sets.split_of) of the shared dev halves of FNC-1 and NatConfQA, "
                   "and the hand-written examples in scripts/judge_examples.yaml",
-        "rows": len(rows), "vector_rows": int((ncq & labelled).sum()), "bearing_rows": int(bear_mask.sum()), "polarity_rows": int(pol_mask.sum()),
+        "rows": len(rows), "vector_rows": int((ncq & labelled).sum()), "bearing_rows": int(bear_mask.sum()),
+        "polarity_rows": int(pol_mask.sum()),
         "source_rows": len(xs), "source_position_rows": int(takes_a.sum()),
         "command": "python scripts/train_judge.py", "date": datetime.date.today().isoformat(),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -214,7 +217,7 @@ def main() -> None:
            "polarity": {"names": list(POLARITY), "weights": [round(float(w), 4) for w in wp]},
            "takes": {"names": list(SOURCE), "weights": [round(float(w), 4) for w in wt]},
            "false": {"names": list(SOURCE), "weights": [round(float(w), 4) for w in wf]},
-           "vector": {"form": "MiniLM sentence, sentence * claim * 20", "weights": [round(float(w), 5) for w in wv]},
+           "vector": {"form": VECTOR_FORM, "weights": [round(float(w), 5) for w in wv]},
            "thresholds": old.get("thresholds", {"bearing": 0.5, "confidence": 0.35}),
            "provenance": provenance}
     WEIGHTS.write_text(json.dumps(raw, indent=1) + "\n")

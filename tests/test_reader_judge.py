@@ -69,6 +69,11 @@ def test_weights_fit_on_other_features_are_refused_with_the_command_that_refits_
     path.write_text(json.dumps(raw))
     with pytest.raises(ValueError, match="train_judge.py"):
         LearnedJudge(path)
+    raw = json.loads(WEIGHTS.read_text())
+    raw["vector"]["form"] = "MiniLM sentence only"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(ValueError, match="vector model .*train_judge.py"):
+        LearnedJudge(path)
 
 
 def test_an_assertion_supports_and_a_denial_refutes_in_two_articles() -> None:

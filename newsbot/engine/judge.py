@@ -4,8 +4,8 @@ One interface (:class:`Judge`), swappable like a model plugin. The offline judge
 two logistic models over :mod:`newsbot.engine.features`: *bearing* (does the statement take a position on
 the claim?) and *polarity* (does it say the claim's positive form is false?). Polarity reads, among its
 features, what a third model over the MiniLM vectors of claim and sentence says (:class:`VectorModel`): the
-parse sees "not" and "hoax"; the vectors see a debunking piece's way of talking that no word list holds. A claim that is itself a denial
-("X didn't …", "FAKE NEWS: …") flips polarity: a statement that the positive claim is false agrees with it.
+parse sees "not" and "hoax"; the vectors see a debunking piece's way of talking that no word list holds.
+A claim that is itself a denial ("X didn't …", "FAKE NEWS: …") flips polarity: a statement that the positive claim is false agrees with it.
 
 The weights live in ``data/judge.json`` with what they were fit on and the command that reproduces them
 (``python scripts/train_judge.py``); no data set ships, only the weights.
@@ -73,7 +73,9 @@ class LogisticModel:
         return _sigmoid(sum(w * x for w, x in zip(self.weights, vector(self.names, values), strict=True)))
 
 
-VECTOR_SCALE = 20.0  # the claim-by-sentence product is small (unit vectors, 384 dimensions): scaled to weigh like the sentence
+VECTOR_SCALE = 20.0  # the claim-by-sentence product is small (unit vectors, 384 dimensions): scaled to weigh like
+# the sentence
+VECTOR_FORM = f"MiniLM sentence, sentence * claim * {VECTOR_SCALE:g}"  # what judge.json's vector weights were fit on
 
 
 def vector_form(claim: np.ndarray, sentence: np.ndarray) -> np.ndarray:
@@ -108,6 +110,9 @@ class LearnedJudge:
         self.polarity = LogisticModel(tuple(raw["polarity"]["names"]), raw["polarity"]["weights"])
         self.takes = LogisticModel(tuple(raw["takes"]["names"]), raw["takes"]["weights"]) if "takes" in raw else None
         self.false = LogisticModel(tuple(raw["false"]["names"]), raw["false"]["weights"]) if "false" in raw else None
+        if "vector" in raw and raw["vector"].get("form") != VECTOR_FORM:
+            raise ValueError(f"{path.name}'s vector model was fit on another form than the reader computes; "
+                             "refit it with `python scripts/train_judge.py`")
         self.vector = VectorModel(np.array(raw["vector"]["weights"], dtype=np.float32)) if "vector" in raw else None
         self.min_bearing: float = raw["thresholds"]["bearing"]
         self.min_confidence: float = raw["thresholds"]["confidence"]
@@ -188,4 +193,4 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, weights: np.n
 
 
 __all__ = ["BEARING", "POLARITY", "SOURCE", "Judge", "Judgement", "LearnedJudge", "LogisticModel", "Position",
-           "VectorModel", "fit_logistic", "vector_form"]
+           "VECTOR_FORM", "VectorModel", "fit_logistic", "vector_form"]
