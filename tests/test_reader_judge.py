@@ -119,6 +119,11 @@ def test_a_who_question_is_answered_by_a_name_never_a_date_or_a_capitalised_word
     assert [s.answer for s in answer.sides] == ["Selim Ode"]
 
 
+def test_a_nationality_describing_the_answer_is_not_the_answer() -> None:
+    answer = ask_texts("Who is the director of Tarn?", "Tarn is the latest film from the Australian director Mara Lind.")
+    assert "Australian" not in [s.answer for s in answer.sides], answer.summary
+
+
 def test_two_sources_giving_two_values_make_a_value_question_contested() -> None:
     answer = ask_texts("How many people did the storm kill in Vesna?",
                        "The storm killed 12 people in Vesna, officials said on Monday.",
@@ -137,6 +142,11 @@ def test_a_question_whose_year_no_sentence_states_is_not_answered_from_another_y
     ("When was Tarn released?", "A soundtrack album of Tarn's music was released on 3 May 2021.", None),
     ("When was Tarn released?", "The game Tarn was released on 3 May 2021.", "3 May 2021"),
     ("Who won the Harwood Prize?", "The Harwood Prize was won by Selim Ode.", "Selim Ode"),
+    ("Who won the Harwood Prize?", "Selim Ode beat Mara Lind in the last round to win the Harwood Prize.",
+     "Selim Ode"),  # the infinitive's subject is the subject of the verb it completes
+    ("Who won the Harwood Prize?", "Selim Ode defeated Mara Lind and won the Harwood Prize.", "Selim Ode"),
+    ("Who won the Harwood Prize?", "Selim Ode urged Mara Lind to win the Harwood Prize.", None),  # only urged
+    ("Who won the Harwood Prize?", "Selim Ode hoped to win the Harwood Prize.", None),
 ])
 def test_a_value_is_an_answer_only_when_the_act_is_the_one_asked_about(question: str, text: str,
                                                                       value: str | None) -> None:

@@ -60,6 +60,10 @@ class Lexicon:
         return self.words("hedges")
 
     @cached_property
+    def unrealised(self) -> frozenset[str]:
+        return self.words("unrealised")
+
+    @cached_property
     def chat_openers(self) -> tuple[str, ...]:
         return tuple(sorted(self.words("chat_openers"), key=len, reverse=True))
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.question import Question
 from newsbot.engine.statements import Statement
 
@@ -97,6 +98,9 @@ def in_role(q: Question, ent: Span) -> float:
         if slot is not None and slot[0].i == verb.i:
             asked_place = q.wh_role == "adjunct" or slot[1] == q.wh_role
             return 1.0 if asked_place and not _other_arguments(q, verb, root) else 0.3
+        controller = _controller(verb)
+        if controller is not None and controller.i == root.i:  # "Thiem defeated Zverev … to win the title"
+            return 1.0 if q.wh_role == "subject" and not _other_arguments(q, verb, root) else 0.3
     for verb in verbs:  # or stands under it, with no other verb between (not "the region, which borders Ukraine")
         path = _path_to(root, verb)
         if path is not None:
@@ -144,7 +148,33 @@ def _arguments(verb: Token) -> list[tuple[Token, str]]:
             out += [(p, "subject") for p in c.children if p.dep_ == "pobj"]
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(r == "object" for _, r in out):
         out.append((verb.head, "object"))  # "the game released in 2017"
+    if not any(r == "subject" for _, r in out) and (controller := _controller(verb)) is not None:
+        out.append((controller, "subject"))
     return out
+
+
+def _controller(verb: Token) -> Token | None:
+    """Who did what a verb without a subject of its own says: the subject of the verb it is joined to ("…
+    and won the title") or whose result it is ("Thiem defeated Zverev to win the title"). None when the
+    parse names no one, or when the verb it completes only wants, tries or asks for it (:data:`LEXICON`
+    ``unrealised``: "urged him to win", "hoped to win")."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "agent") for c in verb.children):
+        return None
+    head = verb.head
+    if head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.dep_ in ("xcomp", "advcl"):
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or \
+                head.lemma_.lower() in LEXICON.unrealised:
+            return None
+        if verb.dep_ == "xcomp" and not any(c.dep_ == "dobj" for c in head.children):
+            return None  # "set out to win": a complement of the head, not what its act achieved
+    elif verb.dep_ != "conj":
+        return None
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None and not any(c.dep_ == "auxpass" for c in head.children):
+        return _controller(head)
+    return subject
 
 
 @lru_cache(maxsize=256)  # one question, read against every value of every retrieved sentence
@@ -214,8 +244,8 @@ def values_in(q: Question, st: Statement) -> list[Value]:
     asked = {t.lemma for t in q.terms} | {t.text.lower() for t in q.terms}
     out: list[Value] = []
     for ent in span.ents:
-        if ent.label_ not in q.answer_types:
-            continue
+        if ent.label_ not in q.answer_types or ent.root.dep_ == "amod":
+            continue  # of another type, or describing the noun it modifies ("the Australian director Kurzel")
         words = {t.lemma_.lower() for t in ent if not t.is_punct} | {t.lower_ for t in ent if not t.is_punct}
         if (words and words <= asked | {"the", "'s"}) or ent.root.lemma_.lower() in asked or ent.root.lower_ in asked:
             continue  # the question's own name ("Aleksandr Lukashenko" for "Who is Lukashenko's …?")
