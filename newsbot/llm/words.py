@@ -15,20 +15,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 _WORD_RE = re.compile(r"[^\W_]+")
 _PAREN_RE = re.compile(r"\([^)]*\)")
 #: Terms are words cut to this many characters (a crude, language-blind stem).
 STEM = 5
 
-#: Function words: never the content of a question, a quote or a name.
-FUNCTION_WORDS: frozenset[str] = frozenset(
-    """a an the and or but if then than so of to in on at by for with from into onto over under about as is are
-    was were be been being am do does did done doing have has had having will would shall should can could may
-    might must it its this that these those there here what which who whom whose when where why how i me my we
-    us our you your he him his she her they them their one also just only very too more most much many some
-    any each every all both either such own same other another up down out off again once s t not no yes
-    true false whether did does say said says tell told against between among after before during since""".split()
-)
+#: Function words: never the content of a question, a quote or a name. spaCy's English stop words (the list
+#: the offline reader's parse marks), and what a question about a claim always says besides its content.
+FUNCTION_WORDS: frozenset[str] = frozenset(STOP_WORDS) | frozenset(
+    "s t yes true false say said says tell told shall having".split())
 #: Words of a speaker's description that are not their name ("Belarusian President", "press secretary").
 TITLES: frozenset[str] = frozenset(
     """mr mrs ms dr sir president prime minister press secretary spokesman spokeswoman spokesperson chief head
