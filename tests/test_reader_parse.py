@@ -125,3 +125,15 @@ def test_a_denial_claim_is_negated_and_a_source_question_names_its_source() -> N
 ])
 def test_chat_openers_are_not_part_of_the_question(message: str, question: str) -> None:
     assert clean(message) == question
+
+
+def test_british_and_american_spellings_meet_and_quotes_keep_the_article_spelling() -> None:
+    """The model's own spelling table makes "apologise" and "apologized" one lemma (and tags the British form
+    a verb in a question); the sentence stays the article's exact text."""
+    text = "The harbour master apologised to the organisation on Monday, officials said."
+    art = Article(id="b", title="", text=text, publisher="Wire", published="2024-05-01")
+    sent = default_parser().sentences(art, [(0, len(text))])[0]
+    assert sent.text == text == art.text[sent.start : sent.end]
+    assert {"apologize", "organization"} <= {t.lemma_ for t in sent.span}
+    q = analyze("Did the harbour master apologise?", default_parser())
+    assert [(t.lemma, t.role) for t in q.terms if t.role == "predicate"] == [("apologize", "predicate")]

