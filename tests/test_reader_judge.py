@@ -112,6 +112,27 @@ def test_a_judge_is_swappable_behind_its_interface() -> None:
     assert answer.verdict is Verdict.REFUTED
 
 
+def test_an_article_side_is_shown_only_in_its_own_sentences_that_bear_on_the_claim() -> None:
+    """An article read as saying yes is quoted in the sentences that say it (or bear on it strongly), never in
+    one that merely sits beside them: a judge that finds one sentence saying yes and the others barely bearing
+    gets that one sentence quoted."""
+    from newsbot.engine.judge import Judgement, Position
+
+    class OneYes:
+        def judge(self, q, pair, values=None):  # noqa: ANN001, ANN201
+            says = "burst early" in pair.statement.sentence.text
+            return Judgement(Stance.SUPPORTS if says else Stance.CONTEXT, 0.8, 0.9 if says else 0.3, 0.1)
+
+        def position(self, q, members, *, outlet=False):  # noqa: ANN001, ANN201
+            return Position(Stance.SUPPORTS, 0.9, 0.9, 0.1)
+
+    text = ("The Renn valley road was closed to traffic near the Renn dam on Monday.\n"
+            "The Renn dam burst early on Monday.")
+    answer = Reader(judge=OneYes()).read("Did the Renn dam burst?", evidence(article(text)))
+    assert answer.verdict is Verdict.SUPPORTED, answer.summary
+    assert [c.quote for c in answer.citations] == ["The Renn dam burst early on Monday."]
+
+
 def test_a_who_question_is_answered_by_a_name_never_a_date_or_a_capitalised_word() -> None:
     answer = ask_texts("Who won the Harwood Prize?",
                        "On Thursday night Selim Ode won the Harwood Prize for his debut novel, judges said.")

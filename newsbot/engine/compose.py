@@ -39,6 +39,7 @@ CONTEXT_BEARING = 0.25  # bearing for relevant reporting shown as context
 VALUE_RECALL = 0.5
 VALUE_NAMES = 0.66  # share of the question's names (title-case words among them) the answering sentence states
 VALUE_MARGIN = 0.35  # a rival value this close to the best one's score makes the answer contested
+OWN_BEARING = 0.4  # an outlet's sentence that takes no side itself shows the article's side only when it bears this much
 ARTICLE_CONFIDENCE = 0.5  # an article this sure of its side is cited for that side only  # share of a value question's other words the answering sentence must state
 
 
@@ -213,10 +214,10 @@ def _positions(q: Question, cands: list[Candidate], judge: Judge) -> list[tuple[
     for members in by_article.values():
         article = judge.position(q, [(c.judgement, c.values) for c in members], outlet=True)
         sided = article.stance is not Stance.CONTEXT
-        own = [c for c in members if c.statement.speaker is None]
-        if sided and own:  # the outlet's own voice holds the article's position
-            held = sorted(own, key=lambda c: (c.judgement.stance is not article.stance, -c.judgement.bearing))
-            out.append((article.stance, article.confidence, held))
+        own = [c for c in members if c.statement.speaker is None
+               and (c.judgement.stance is article.stance or c.judgement.bearing >= OWN_BEARING)]
+        if sided and own:  # the outlet's own voice holds the article's position, in statements that take it
+            out.append((article.stance, article.confidence, sorted(own, key=lambda c: -c.judgement.bearing)))
         strong = sided and article.confidence >= getattr(judge, "min_article", 0.5)
         for group in _groups([c for c in members if c.statement.speaker is not None]).values():
             position = judge.position(q, [(c.judgement, c.values) for c in group])
