@@ -118,6 +118,22 @@ def test_a_denial_claim_is_negated_and_a_source_question_names_its_source() -> N
     assert analyze("Did Lukashenko apologize?", parser).affirmative == "Lukashenko did apologize"
 
 
+@pytest.mark.parametrize(("question", "source", "claim"), [
+    ("Did Zelensky say Lukashenko apologized?", "Zelensky", "Lukashenko apologized"),
+    ("Does the Harbour Board believe the dam is safe?", "the Harbour Board", "the dam is safe"),
+    ("Do observations show that the glacier is shrinking?", None, "that the glacier is shrinking"),
+    ("Did the review find that the work was done with integrity?", None, "that the work was done with integrity"),
+    ("Is it claimed that the dam is unsafe?", None, "that the dam is unsafe"),
+    ("Is the glacier predicted to vanish by 2030?", None, "Is the glacier predicted to vanish by 2030"),
+])
+def test_a_source_question_asks_of_a_named_source_and_evidence_in_general_asks_the_claim(
+        question: str, source: str | None, claim: str) -> None:
+    """Only a name is a source whose own words answer; "observations show …" and "it is claimed …" ask
+    whether the clause holds, and a passive reporting verb has no speaker at all."""
+    q = analyze(question, default_parser())
+    assert (q.asked_of, q.claim) == (source, claim)
+
+
 @pytest.mark.parametrize(("message", "question"), [
     ("hey, did Lukashenko apologize?", "did Lukashenko apologize?"),
     ("Anna Did Lukashenko apologize?", "Did Lukashenko apologize?"),

@@ -149,8 +149,8 @@ def _wh_question(asked: str, doc: Doc, wh: str | None, *, types: frozenset[str] 
     speaker = None
     if wh == "what" and root.lemma_.lower() in LEXICON.reporting:
         subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subj is not None and subj.lower_ not in _WH:  # "What did Zelensky claim about Lukashenko?"
-            speaker = subj
+        if subj is not None and subj.lower_ not in _WH and _names_source(subj):
+            speaker = subj  # "What did Zelensky claim about Lukashenko?" (not "What does the data show …?")
     kind: Kind = "value" if types else "open"
     if speaker is not None:
         kind = "open"
@@ -195,11 +195,19 @@ def _claim_question(asked: str, doc: Doc, *, framed: bool) -> Question:
     lemma = root.lemma_.lower()
     comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
     subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
-    if lemma in LEXICON.reporting and comp is not None and subj is not None and not framed:
+    passive = any(c.dep_ == "auxpass" for c in root.children)  # "Is the Arctic predicted to …?": no one speaks
+    clause = comp is not None and comp.dep_ == "ccomp" and any(c.dep_ in ("nsubj", "nsubjpass", "expl")
+                                                               for c in comp.children)
+    if lemma in LEXICON.reporting and comp is not None and subj is not None and not framed and not passive and (
+            _names_source(subj) or lemma in LEXICON.denying):
         asked_of = _span_text(subj)  # "Did Zelensky say Lukashenko apologized?", "Did Eismont deny that …?"
         asked_terms = frozenset(t.lemma_.lower() for t in subj.subtree if not t.is_stop and not t.is_punct)
         denial = lemma in LEXICON.denying
         claim_span = doc[min(t.i for t in comp.subtree) : max(t.i for t in comp.subtree) + 1]
+    elif lemma in LEXICON.asserting and clause and not framed:
+        claim_span = doc[min(t.i for t in comp.subtree) : max(t.i for t in comp.subtree) + 1]
+        # "Do observations show that …?", "Is it claimed that …?": evidence no one in particular gives, or a
+        # report of no one; the question is whether the clause holds
     skip = {t.i for t in doc if t.i < claim_span.start or t.i >= claim_span.end}
     negated = _negated(claim_span)
     inner = claim_span.root
@@ -215,6 +223,17 @@ def _claim_question(asked: str, doc: Doc, *, framed: bool) -> Question:
     return Question(text=asked, kind="yesno", claim=claim_span.text.rstrip("?"), terms=terms, negated=negated,
                     asked_of=asked_of, asked_terms=asked_terms, asked_denial=denial, affirmative=affirmative,
                     negative=negative, claim_wording=claim_wording, entities=_entities(claim_span), numbers=_numbers(claim_span), doc=doc)
+
+
+#: Entity labels of someone who can be quoted.
+_SOURCE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _names_source(subj: Token) -> bool:
+    """The subject of a reporting verb names a source that articles quote — a name or a named body ("Zelensky",
+    "the Republican Party", "NOAA") — rather than evidence in general ("observations", "the review", "any
+    evidence", "97% of experts") or a pronoun ("Is it claimed …?")."""
+    return any(t.pos_ == "PROPN" or t.ent_type_ in _SOURCE_LABELS for t in subj.subtree)
 
 
 def _negated(span: Span) -> bool:
