@@ -247,3 +247,13 @@ def test_how_a_source_talks_is_weighted_by_how_much_each_statement_bears() -> No
     out = source_features([(0.9, 0.8, values(negation=1.0, claim_noun=1.0)), (0.1, 0.2, values())])
     assert out["negation_share"] > 0.85 and out["negation_any"] == 1.0 and out["falsity_any"] == 0.0
     assert out["bearing_max"] == 0.9 and out["polarity_max"] == 0.8 and out["own_share"] > 0.99
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("Did the Harbour Board reject the offer?", "The Harbour Board rejected the offer on Monday."),
+    ("Have tide gauges revealed a rise in the harbour?", "Tide gauges since 1990 reveal a steady rise in the harbour."),
+])
+def test_a_claim_that_is_itself_a_report_is_stated_by_its_speaker(question: str, text: str) -> None:
+    """When the asked act is the reporting verb, the one who reports is the claim's subject, not someone else."""
+    answer = ask_texts(question, text)
+    assert answer.verdict is Verdict.SUPPORTED, answer.summary

@@ -119,7 +119,10 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     predicates = [t for t in q.terms if t.role == "predicate"]
     pred_hit = any(t.lemma_.lower() in {p.lemma for p in predicates} for t in sent) if predicates else None
     subject_terms = {t.lemma for t in q.terms if t.role == "subject"}
-    said = content if st.verb else sent  # "Zelensky said that Lukashenko apologized": Lukashenko is the subject
+    # "Zelensky said that Lukashenko apologized": Lukashenko is the subject; but when the claim is itself the
+    # reporting ("Has satellite data revealed …?" of "Satellite data reveal …"), the speaker is its subject
+    reports_claim = st.verb is not None and st.verb.lower() in {p.lemma for p in predicates}
+    said = content if st.verb and not reports_claim else sent
     as_subject = {t.lemma_.lower() for t in said if _argument(t) == "subject"}
     as_object = {t.lemma_.lower() for t in said if _argument(t) == "object"}
     subj_hit = bool(subject_terms & as_subject) if subject_terms else None
