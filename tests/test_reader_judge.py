@@ -257,3 +257,21 @@ def test_a_claim_that_is_itself_a_report_is_stated_by_its_speaker(question: str,
     """When the asked act is the reporting verb, the one who reports is the claim's subject, not someone else."""
     answer = ask_texts(question, text)
     assert answer.verdict is Verdict.SUPPORTED, answer.summary
+
+
+@pytest.mark.parametrize(("text", "conflict"), [
+    ("The Renn dam was built in 1898 by the river authority.", 1.0),  # another year where the claim's stands
+    ("The Renn dam was built in 1921 by the river authority.", 0.0),  # the claim's own year
+    ("In 1898 the town of Renn was founded, and the dam came later.", 0.0),  # a year of something else
+])
+def test_a_number_conflicts_only_where_the_claims_number_stands(text: str, conflict: float) -> None:
+    from newsbot.engine.compose import default_reader
+    from newsbot.engine.features import Pair, features
+    from newsbot.engine.question import analyze
+    from newsbot.engine.statements import read_statements
+
+    reader = default_reader()
+    a = article(text)
+    sentence = reader.parser.sentences(a, [(0, len(a.text))])[0]
+    pair = Pair(read_statements([sentence])[0], None, None, frozenset(), 0.0)
+    assert features(analyze("Was the Renn dam built in 1921?", reader.parser), pair)["numbers_conflict"] == conflict

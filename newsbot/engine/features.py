@@ -37,8 +37,8 @@ from newsbot.engine.values import number_key
 BEARING = ("recall", "recall_ctx", "title", "names", "predicate", "subject", "swapped", "cosine", "cosine_sq",
            "numbers_differ", "names_differ", "question", "short", "attributed")
 POLARITY = ("neg_predicate", "neg_content", "denies_claim", "falsity_linked", "falsity", "falsity_near",
-            "truth_linked", "hedged", "contrast", "numbers_differ", "names_differ", "modal", "quoted",
-            "vector_false")
+            "truth_linked", "hedged", "contrast", "numbers_differ", "numbers_conflict", "names_differ", "modal",
+            "quoted", "vector_false")
 
 # how a source talks about the claim: the bearing-weighted share of its statements with each trait, and whether any has it
 TRAITS = ("negation", "falsity", "truth", "claim_noun", "hedged", "denies", "contrast", "modal")
@@ -148,6 +148,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     denies_claim = st.denies and any(t.i in targets for t in content)
     numbers = {k for t in sent if (t.like_num or t.pos_ == "NUM") and (k := number_key(t.text))}
     numbers_differ = 1.0 if q.numbers and numbers and not (q.numbers & numbers) else 0.0
+    numbers_conflict = float(bool(numbers_differ) and any(_aligned_number(t, q) for t in sent))
     names_differ = _names_differ(q, span)
     words = max(1, sum(1 for t in sent if not t.is_punct))
     claim_noun = any(x in LEXICON.claim_nouns for x in sent_lemmas)
@@ -163,6 +164,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
         "cosine": pair.cosine,
         "cosine_sq": pair.cosine * pair.cosine,
         "numbers_differ": numbers_differ,
+        "numbers_conflict": numbers_conflict,
         "names_differ": names_differ,
         "question": float(st.sentence.text.rstrip("”\"’' ").endswith("?")),
         "short": float(words < 6),
@@ -210,6 +212,24 @@ def _argument(tok: Token) -> str | None:
     if head.dep_ in ("dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "appos"):
         return "object"
     return None
+
+
+def _aligned_number(tok: Token, q: Question) -> bool:
+    """``tok`` is a number other than the claim's, standing where the claim's stands: it hangs (through at most
+    a preposition and a noun) from one of the claim's words ("first described in 1824" against "described in
+    1896", "volcanoes emit 0.3 billion tons" against "emit 0.645 billion tonnes")."""
+    if not (tok.like_num or tok.pos_ == "NUM") or (key := number_key(tok.text)) is None or key in q.numbers:
+        return False
+    head = tok
+    for _ in range(3):
+        if head.head.i == head.i:
+            return False
+        head = head.head
+        if head.lemma_.lower() in q.lemmas and not (head.like_num or head.pos_ == "NUM"):
+            return True
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _linked(tok: Token, targets: set[int]) -> bool:
