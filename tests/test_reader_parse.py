@@ -124,7 +124,7 @@ def test_a_denial_claim_is_negated_and_a_source_question_names_its_source() -> N
     ("Do observations show that the glacier is shrinking?", None, "that the glacier is shrinking"),
     ("Did the review find that the work was done with integrity?", None, "that the work was done with integrity"),
     ("Is it claimed that the dam is unsafe?", None, "that the dam is unsafe"),
-    ("Is the glacier predicted to vanish by 2030?", None, "Is the glacier predicted to vanish by 2030"),
+    ("Is the glacier predicted to vanish by 2030?", None, "the glacier is predicted to vanish by 2030"),
 ])
 def test_a_source_question_asks_of_a_named_source_and_evidence_in_general_asks_the_claim(
         question: str, source: str | None, claim: str) -> None:

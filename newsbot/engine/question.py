@@ -111,7 +111,37 @@ def analyze(text: str, parser: Parser) -> Question:
         noun = _answer_noun(doc)  # "Super Bowl 2021 location"
         if noun is not None:
             return _wh_question(asked, doc, None, types=LEXICON.answer_nouns[noun.lemma_.lower()], noun=noun)
+    if frame is None and (statement := _declarative(doc)) is not None:
+        affirmative, negative = statement
+        return _claim_question(asked, parser.text(affirmative), framed=False, wording=(affirmative, negative))
     return _claim_question(asked, doc, framed=frame is not None)
+
+
+def _declarative(doc: Doc) -> tuple[str, str] | None:
+    """A yes/no question as the statement it asks about, and its denial, with the auxiliary moved after the
+    subject ("Was the Renn dam built in 1921?" → "the Renn dam was built in 1921"), to be parsed again: the
+    model, trained on statements, reads an inverted question's participle as a modifier of the subject ("the
+    dam [built in 1921]") and finds no predicate. The subject is the parse's, without such a modifier. None
+    when the question does not open with an auxiliary followed by its subject."""
+    toks = [t for t in doc if not t.is_punct or t.i < len(doc) - 1]
+    if len(toks) < 3 or toks[0].lower_ not in _AUX:
+        return None
+    aux, root = toks[0], doc[:].root
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subj is None and root.i == aux.i:  # "Was the greenhouse effect first described …?" tags the effect attr
+        subj = next((c for c in root.children if c.dep_ == "attr"), None)
+    if subj is None or subj.i <= aux.i:
+        return None
+    cut = {t.i for c in subj.children if c.dep_ in ("acl", "relcl") and c.i > subj.i for t in c.subtree}
+    sub = [t for t in subj.subtree if t.i not in cut]
+    if sub[0].i != aux.i + 1 or [t.i for t in sub] != list(range(sub[0].i, sub[-1].i + 1)):
+        return None  # the subject does not follow the auxiliary as one phrase
+    end = sub[-1].i + 1
+    if end >= toks[-1].i + 1:
+        return None
+    subject, rest = doc[sub[0].i : end].text, doc[end : toks[-1].i + 1].text
+    verb = aux.lower_
+    return f"{subject} {verb} {rest}", f"{subject} {verb} not {rest}"
 
 
 def _wh(doc: Doc) -> str | None:
@@ -189,7 +219,7 @@ def _wh_role(doc: Doc) -> tuple[str | None, str | None]:
     return "adjunct", None
 
 
-def _claim_question(asked: str, doc: Doc, *, framed: bool) -> Question:
+def _claim_question(asked: str, doc: Doc, *, framed: bool, wording: tuple[str, str] | None = None) -> Question:
     root = doc[:].root
     asked_of, asked_terms, denial, claim_span = None, frozenset(), False, doc[:]
     lemma = root.lemma_.lower()
@@ -218,7 +248,7 @@ def _claim_question(asked: str, doc: Doc, *, framed: bool) -> Question:
     terms = _terms(doc, skip)
     if _about_nothing(claim_span, _terms(doc, set())):  # "he" may be named by the asked source's own words
         terms = ()
-    affirmative, negative = _wordings(doc[:] if asked_of else claim_span, framed)
+    affirmative, negative = wording or _wordings(doc[:] if asked_of else claim_span, framed)
     claim_wording = _wordings(claim_span, True) if asked_of else None
     return Question(text=asked, kind="yesno", claim=claim_span.text.rstrip("?"), terms=terms, negated=negated,
                     asked_of=asked_of, asked_terms=asked_terms, asked_denial=denial, affirmative=affirmative,
