@@ -153,3 +153,10 @@ def test_british_and_american_spellings_meet_and_quotes_keep_the_article_spellin
     assert {"apologize", "organization"} <= {t.lemma_ for t in sent.span}
     q = analyze("Did the harbour master apologise?", default_parser())
     assert [(t.lemma, t.role) for t in q.terms if t.role == "predicate"] == [("apologize", "predicate")]
+
+
+def test_an_inverted_question_is_read_as_the_statement_it_asks_about() -> None:
+    """The parse of "Was the Renn dam built …?" finds no predicate; its statement form does."""
+    q = analyze("Was the Renn dam built in 1921?", default_parser())
+    assert (q.affirmative, q.negative) == ("the Renn dam was built in 1921", "the Renn dam was not built in 1921")
+    assert [t.lemma for t in q.terms if t.role == "predicate"] == ["build"]
