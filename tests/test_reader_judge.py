@@ -275,3 +275,13 @@ def test_a_number_conflicts_only_where_the_claims_number_stands(text: str, confl
     sentence = reader.parser.sentences(a, [(0, len(a.text))])[0]
     pair = Pair(read_statements([sentence])[0], None, None, frozenset(), 0.0)
     assert features(analyze("Was the Renn dam built in 1921?", reader.parser), pair)["numbers_conflict"] == conflict
+
+
+def test_a_value_read_from_another_verb_needs_a_second_source() -> None:
+    """"Selim Ode collected the Harwood Prize" may answer "Who won …?" — or say something else of him (he
+    collected it for someone): one such source is not enough; two that agree are, and one that uses the asked
+    verb is."""
+    loose = "Selim Ode collected the Harwood Prize at the ceremony on Thursday."
+    assert ask_texts("Who won the Harwood Prize?", loose).verdict is Verdict.NOT_FOUND
+    answer = ask_texts("Who won the Harwood Prize?", loose, "Selim Ode collected the Harwood Prize in Oslo, judges said.")
+    assert [s.answer for s in answer.sides] == ["Selim Ode"], answer.summary
