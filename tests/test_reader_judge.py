@@ -162,6 +162,7 @@ def test_a_question_whose_year_no_sentence_states_is_not_answered_from_another_y
     ("Who won the Harwood Prize?", "Selim Ode won the reading medal; the Harwood Prize went unawarded.", None),
     ("When was Tarn released?", "A soundtrack album of Tarn's music was released on 3 May 2021.", None),
     ("When was Tarn released?", "The game Tarn was released on 3 May 2021.", "3 May 2021"),
+    ("When was Tarn released?", "Its maker said Tarn's first update will be released on 3 May 2021.", None),
     ("Who won the Harwood Prize?", "The Harwood Prize was won by Selim Ode.", "Selim Ode"),
     ("Who won the Harwood Prize?", "Selim Ode beat Mara Lind in the last round to win the Harwood Prize.",
      "Selim Ode"),  # the infinitive's subject is the subject of the verb it completes

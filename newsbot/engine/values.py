@@ -122,8 +122,9 @@ def in_role(q: Question, ent: Span) -> float:
 _CORE_DEPS = ("compound", "amod", "poss", "nummod", "nmod", "flat", "npadvmod", "case", "quantmod", "appos")
 
 
-def _core(noun: Token) -> set[str]:
+def _core(noun: Token, deps: tuple[str, ...] | None = None) -> set[str]:
     """The content words (lemma and form) of a noun phrase's head and its own description."""
+    deps = _CORE_DEPS if deps is None else deps
     out, todo = set(), [noun]
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":  # "GPT-3 is a model released in 2020": the model is GPT-3
         todo += [c for c in noun.head.children if c.dep_ == "nsubj"]
@@ -131,8 +132,14 @@ def _core(noun: Token) -> set[str]:
         t = todo.pop()
         if not (t.is_stop or t.is_punct or t.like_num):
             out |= {t.lemma_.lower(), t.lower_}
-        todo += [c for c in t.children if c.dep_ in _CORE_DEPS]
+        todo += [c for c in t.children if c.dep_ in deps]
     return out
+
+
+def _owned(arg: Token, asked: frozenset[str]) -> bool:
+    """The asked thing is only the owner of this argument ("Splatoon 2's 3.0 update" for "Splatoon 2"): the
+    argument is something of it, not it."""
+    return bool(asked & _core(arg)) and not asked & _core(arg, tuple(d for d in _CORE_DEPS if d != "poss"))
 
 
 def _arguments(verb: Token) -> list[tuple[Token, str]]:
@@ -197,8 +204,11 @@ def _other_arguments(q: Question, verb: Token, value: Token) -> bool:
     same parse and the same rules. A pronoun may be anyone, and when the question's words stand in another
     argument the two parses disagree on voice: neither conflicts."""
     asked = _asked_arguments(q)
-    args = [(role, _core(a)) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
+    mine = [(a, role) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
+    args = [(role, _core(a)) for a, role in mine]
     everything = set().union(*(core for _, core in args))
+    if any(role in asked and _owned(a, asked[role]) for a, role in mine):
+        return True
     return any(role in asked and core and not asked[role] & everything for role, core in args)
 
 
