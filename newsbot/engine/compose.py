@@ -38,6 +38,7 @@ MIN_RECALL = 0.25  # share of the question's words a sentence (with its context)
 CONTEXT_BEARING = 0.25  # bearing for relevant reporting shown as context
 VALUE_RECALL = 0.5
 VALUE_NAMES = 0.66  # share of the question's names (title-case words among them) the answering sentence states
+_MEASURES = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 CORROBORATION = 2  # sources a name read only loosely (another verb's place) needs
 VALUE_MARGIN = 0.35  # a rival value this close to the best one's score makes the answer contested
 OWN_BEARING = 0.4  # an outlet's sentence that takes no side itself shows the article's side only when it bears this much
@@ -321,8 +322,8 @@ def _value(q: Question, cands: list[Candidate]) -> Answer | None:
     """Each value the sources give, as a side; two different values given as strongly make it contested.
 
     A value must stand in a sentence that states the question's numbers and names and most of its words,
-    and (when the question has a verb) in the asked role of that verb. A name that stands only in that place of
-    another verb ("collected the prize" for "Who won …?") is given when :data:`CORROBORATION` sources give it:
+    and (when the question has a verb) in the asked role of that verb. A name (not a date, count or amount) that
+    stands only in that place of another verb ("collected the prize" for "Who won …?") is given when :data:`CORROBORATION` sources give it:
     one such sentence is as likely someone doing something else (chairing the final, making a debut). Nothing of the kind: not found — an answer of the right type from a sentence about something else
     would be a wrong value."""
     found: list[tuple[float, Value, Candidate]] = []
@@ -343,7 +344,7 @@ def _value(q: Question, cands: list[Candidate]) -> Answer | None:
             clusters.append([item])
         else:
             home.append(item)
-    if "PERSON" in q.answer_types:  # who: a name in another act's place is someone doing something else
+    if not q.answer_types & _MEASURES:  # a name in another act's place is someone doing something else
         clusters = [cl for cl in clusters if max(v.role for _, v, _ in cl) >= 1.0
                     or len({c.statement.sentence.article.id for _, _, c in cl}) >= CORROBORATION]
     if not clusters:
