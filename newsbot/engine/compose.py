@@ -36,13 +36,12 @@ VECTORS_KEPT = 20_000  # sentence vectors (1.5 KB each) and headlines kept by a 
 MAX_JUDGED = 30  # sentences judged per question, best by word recall (60 judged more and found less: FNC-1 dev)
 MIN_RECALL = 0.25  # share of the question's words a sentence (with its context) must state to be judged
 CONTEXT_BEARING = 0.25  # bearing for relevant reporting shown as context
-VALUE_RECALL = 0.5
+VALUE_RECALL = 0.5  # share of a value question's other words the answering sentence must state
 VALUE_NAMES = 0.66  # share of the question's names (title-case words among them) the answering sentence states
 _MEASURES = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 CORROBORATION = 2  # sources a name read only loosely (another verb's place) needs
 VALUE_MARGIN = 0.35  # a rival value this close to the best one's score makes the answer contested
-OWN_BEARING = 0.4  # an outlet's sentence that takes no side itself shows the article's side only when it bears this much
-ARTICLE_CONFIDENCE = 0.5  # an article this sure of its side is cited for that side only  # share of a value question's other words the answering sentence must state
+OWN_BEARING = 0.4  # an outlet's sentence taking no side itself shows its article's side only bearing this much
 
 
 @dataclass(frozen=True)
@@ -322,10 +321,11 @@ def _value(q: Question, cands: list[Candidate]) -> Answer | None:
     """Each value the sources give, as a side; two different values given as strongly make it contested.
 
     A value must stand in a sentence that states the question's numbers and names and most of its words,
-    and (when the question has a verb) in the asked role of that verb. A name (not a date, count or amount) that
-    stands only in that place of another verb ("collected the prize" for "Who won …?") is given when :data:`CORROBORATION` sources give it:
-    one such sentence is as likely someone doing something else (chairing the final, making a debut). Nothing of the kind: not found — an answer of the right type from a sentence about something else
-    would be a wrong value."""
+    and (when the question has a verb) in the asked role of that verb. A name (not a date, count or amount)
+    that stands only in that place of another verb ("collected the prize" for "Who won …?") is given when
+    :data:`CORROBORATION` sources give it: one such sentence is as likely someone doing something else
+    (chairing the final, making a debut). Nothing of the kind: not found — an answer of the right type from a
+    sentence about something else would be a wrong value."""
     found: list[tuple[float, Value, Candidate]] = []
     for c in cands:
         v = c.values
