@@ -322,10 +322,10 @@ def _value(q: Question, cands: list[Candidate]) -> Answer | None:
 
     A value must stand in a sentence that states the question's numbers and names and most of its words,
     and (when the question has a verb) in the asked role of that verb. A name (not a date, count or amount)
-    that stands only in that place of another verb ("collected the prize" for "Who won …?") is given when
-    :data:`CORROBORATION` sources give it: one such sentence is as likely someone doing something else
-    (chairing the final, making a debut). Nothing of the kind: not found — an answer of the right type from a
-    sentence about something else would be a wrong value."""
+    asked as the act's subject or object that stands only in that place of another verb ("collected the
+    prize" for "Who won …?") is given when :data:`CORROBORATION` sources give it: one such sentence is as
+    likely someone doing something else (chairing the final, making a debut). Nothing of the kind: not found
+    — an answer of the right type from a sentence about something else would be a wrong value."""
     found: list[tuple[float, Value, Candidate]] = []
     for c in cands:
         v = c.values
@@ -344,7 +344,8 @@ def _value(q: Question, cands: list[Candidate]) -> Answer | None:
             clusters.append([item])
         else:
             home.append(item)
-    if not q.answer_types & _MEASURES:  # a name in another act's place is someone doing something else
+    if q.wh_role in ("subject", "object") and not q.answer_types & _MEASURES:  # a name in another act's place
+        # is someone doing something else (a place a preposition gives is no one's act: "came from Belarus")
         clusters = [cl for cl in clusters if max(v.role for _, v, _ in cl) >= 1.0
                     or len({c.statement.sentence.article.id for _, _, c in cl}) >= CORROBORATION]
     if not clusters:
