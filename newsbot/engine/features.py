@@ -117,11 +117,12 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     ctx = context_lemmas(pair, lemmas)
     matched = {t.i for t in sent if t.lemma_.lower() in q.lemmas or t.lower_ in q.lemmas}
     predicates = [t for t in q.terms if t.role == "predicate"]
-    pred_hit = any(t.lemma_.lower() in {p.lemma for p in predicates} for t in sent) if predicates else None
+    predicate_lemmas = {p.lemma for p in predicates}
+    pred_hit = any(t.lemma_.lower() in predicate_lemmas for t in sent) if predicates else None
     subject_terms = {t.lemma for t in q.terms if t.role == "subject"}
     # "Zelensky said that Lukashenko apologized": Lukashenko is the subject; but when the claim is itself the
     # reporting ("Has satellite data revealed …?" of "Satellite data reveal …"), the speaker is its subject
-    reports_claim = st.verb is not None and st.verb.lower() in {p.lemma for p in predicates}
+    reports_claim = st.verb is not None and st.verb.lower() in predicate_lemmas
     said = content if st.verb and not reports_claim else sent
     as_subject = {t.lemma_.lower() for t in said if _argument(t) == "subject"}
     as_object = {t.lemma_.lower() for t in said if _argument(t) == "object"}

@@ -15,8 +15,8 @@ the model's own ``lexeme_norm`` table; offsets, and so quotes, are the article's
 from __future__ import annotations
 
 import hashlib
-import re
 import logging
+import re
 import sqlite3
 import threading
 import zlib
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span, Token
+from spacy.vocab import Vocab
 
 from newsbot.lru import LRU
 from newsbot.models import Article
@@ -48,7 +49,7 @@ def american_lemmas(doc: Doc) -> Doc:
     ``lexeme_norm`` table gives ("apologise" → "apologize", "organisation" → "organization"), so "Did he
     apologise?" meets "he apologized". Names keep theirs ("Labour"); entries that are not a spelling of the
     same word ("cos" → "because") are left out by their shape (same first letters, about the same length)."""
-    table = doc.vocab.lookups.get_table("lexeme_norm") if doc.vocab.lookups.has_table("lexeme_norm") else None
+    table = _spelling_table(doc.vocab)
     if table is None:
         return doc
     for t in doc:
@@ -58,8 +59,9 @@ def american_lemmas(doc: Doc) -> Doc:
     return doc
 
 
-def _spelling_table(nlp: Language) -> dict[str, str] | None:
-    return nlp.vocab.lookups.get_table("lexeme_norm") if nlp.vocab.lookups.has_table("lexeme_norm") else None
+def _spelling_table(vocab: Vocab) -> dict[str, str] | None:
+    """The model's own ``lexeme_norm`` table (spelling variants), if it has one."""
+    return vocab.lookups.get_table("lexeme_norm") if vocab.lookups.has_table("lexeme_norm") else None
 
 
 def _variant(table, word: str) -> str | None:  # noqa: ANN001 - a spaCy lookups Table
@@ -78,7 +80,7 @@ def american(nlp: Language, text: str) -> str:
     """``text`` with each lower-case British spelling the model's table knows replaced by the American one of
     the same length ("apologise" → "apologize", "centre" → "center"), so every offset stays where it was.
     The model was trained on American text: "Did he apologise?" tags "apologise" a noun, "apologize" a verb."""
-    table = _spelling_table(nlp)
+    table = _spelling_table(nlp.vocab)
     if table is None:
         return text
 

@@ -136,10 +136,14 @@ def _core(noun: Token, deps: tuple[str, ...] | None = None) -> set[str]:
     return out
 
 
-def _owned(arg: Token, asked: frozenset[str]) -> bool:
+#: A noun phrase's own description without its owner ("Splatoon 2's" of "Splatoon 2's 3.0 update").
+_UNOWNED_DEPS = tuple(d for d in _CORE_DEPS if d != "poss")
+
+
+def _owned(arg: Token, core: set[str], asked: frozenset[str]) -> bool:
     """The asked thing is only the owner of this argument ("Splatoon 2's 3.0 update" for "Splatoon 2"): the
-    argument is something of it, not it."""
-    return bool(asked & _core(arg)) and not asked & _core(arg, tuple(d for d in _CORE_DEPS if d != "poss"))
+    argument (whose :func:`_core` is ``core``) is something of it, not it."""
+    return bool(asked & core) and not asked & _core(arg, _UNOWNED_DEPS)
 
 
 def _arguments(verb: Token) -> list[tuple[Token, str]]:
@@ -204,12 +208,11 @@ def _other_arguments(q: Question, verb: Token, value: Token) -> bool:
     same parse and the same rules. A pronoun may be anyone, and when the question's words stand in another
     argument the two parses disagree on voice: neither conflicts."""
     asked = _asked_arguments(q)
-    mine = [(a, role) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
-    args = [(role, _core(a)) for a, role in mine]
-    everything = set().union(*(core for _, core in args))
-    if any(role in asked and _owned(a, asked[role]) for a, role in mine):
+    args = [(a, role, _core(a)) for a, role in _arguments(verb) if a.i != value.i and a.pos_ != "PRON"]
+    everything = set().union(*(core for _, _, core in args))
+    if any(role in asked and _owned(a, core, asked[role]) for a, role, core in args):
         return True
-    return any(role in asked and core and not asked[role] & everything for role, core in args)
+    return any(role in asked and core and not asked[role] & everything for _, role, core in args)
 
 
 def _path_to(tok: Token, ancestor: Token) -> list[Token] | None:
