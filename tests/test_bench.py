@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsbot.cli import cli
-from newsbot.evaluation.bench import QUICK_GROWTH, torch_available
+from newsbot.evaluation.bench import QUICK_BOT_LOAD, QUICK_GROWTH, torch_available
 from tests.test_eval_corpus import RGB_DEV, write_sample
 
 ISSUE_KEYS = ("p50_ms", "p95_ms", "ingest_chunks_per_s", "ingest_words_per_s", "peak_rss_mb", "reload_unchanged_s",
@@ -55,11 +55,15 @@ def test_bench_quick_sets_ours_beside_the_plain_recipe_and_grows_the_corpus(tmp_
         # the corpus read ahead: every paragraph parsed (or found parsed), then asked again from a fresh process
         assert g["read_ahead_s"] > 0 and g["read_ahead_paragraphs"] >= g["articles"]
         assert 0 < g["ahead_p50_ms"] <= g["ahead_p95_ms"] <= g["ahead_max_ms"]
+    bot = figures["bot"]
+    assert (bot["asks"], bot["articles"]) == QUICK_BOT_LOAD and bot["answered"] == bot["asks"] and bot["errors"] == 0
+    assert bot["max_lag_ms"] > 0 and "Bot under load" in result.stdout
+    assert any(t["target"].startswith("event-loop lag") for t in figures["targets"])
 
 
 @pytest.mark.skipif(not torch_available(), reason="the fp32 embedder needs torch")
 def test_bench_quick_sets_int8_and_fp32_embeddings_side_by_side(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["bench", "--quick", "--no-baseline", "--size", "30", "--json",
+    result = CliRunner().invoke(cli, ["bench", "--quick", "--no-baseline", "--no-bot", "--size", "30", "--json",
                                       "--data", str(_data(tmp_path))], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.strip().splitlines()[-1])

@@ -23,10 +23,13 @@ from pathlib import Path
 
 from newsbot.evaluation.corpus import read_rgb, write_jsonl
 from newsbot.evaluation.growth import base_records
+from newsbot.settings import PROJECT_ROOT
 
 GROWTH = (1_000, 5_000, 10_000, 20_000)
 QUICK_GROWTH = (40, 80)
 QUICK_RECORDS, QUICK_ASKS = 3, 10
+BOT_LOAD, QUICK_BOT_LOAD = (50, 150), (10, 20)  # concurrent asks, articles added by the reload they overlap
+LOAD_PROBE = PROJECT_ROOT / "tests" / "load_probe.py"
 BACKENDS = {"int8_onnx": "onnx", "fp32_torch": "sentence-transformers"}
 TORCH_HINT = "needs torch: .venv/bin/pip install -e '.[torch]'"
 
@@ -53,7 +56,8 @@ def torch_available() -> bool:
 
 
 def run_bench(data: Path, *, seeds: Path | None, quick: bool = False, baseline: bool = True,
-              embeddings: bool = True, sizes: tuple[int, ...] | None = None, stage: Stage | None = None) -> dict:
+              embeddings: bool = True, sizes: tuple[int, ...] | None = None, bot: bool = True,
+              stage: Stage | None = None) -> dict:
     """Run every measurement and return the figures (the object ``newsbot bench --json`` prints)."""
     say = stage or (lambda _: None)
     limit = QUICK_RECORDS if quick else None
@@ -86,8 +90,30 @@ def run_bench(data: Path, *, seeds: Path | None, quick: bool = False, baseline: 
             result["growth"].append(_worker("ours", ["growth", *common, "--size", str(size), *asks]))
         if embeddings:
             result["embeddings"] = _embeddings(data, work, limit, torch_ok, say)
+    if bot:
+        say("bot: concurrent asks during a reload, through the Discord emulator")
+        result["bot"] = bot_load(*(QUICK_BOT_LOAD if quick else BOT_LOAD))
     result["targets"] = targets(result)
     return result
+
+
+def bot_load(asks: int, articles: int) -> dict:
+    """The bot under load: ``asks`` concurrent /ask while a /reload adds ``articles``, and the event loop's worst lag.
+
+    Runs the tests' load probe (the real discord.py client against the Discord emulator) in its own process, so
+    it needs a checkout with ``tests/``; an installed package reports the part as skipped.
+    """
+    if not LOAD_PROBE.exists():
+        return {"skipped": f"needs the checkout's {LOAD_PROBE.relative_to(PROJECT_ROOT)}"}
+    proc = subprocess.run([sys.executable, "-m", "tests.load_probe", str(asks), str(articles)], capture_output=True,
+                          text=True, cwd=PROJECT_ROOT, check=False,
+                          env={**os.environ, "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"})
+    if proc.returncode != 0 or not proc.stdout.strip():
+        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        raise WorkerFailed(f"bench bot load: {tail[0]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    figures.pop("report", None)
+    return {"asks": asks, "articles": articles, **figures}
 
 
 def _embeddings(data: Path, work: Path, limit: int | None, torch_ok: bool, say: Stage) -> dict:
@@ -126,6 +152,10 @@ def targets(result: dict) -> list[dict]:
         if "ahead_p95_ms" in g:
             add(f"answer p95 at {g['chunks']:,} chunks, corpus read ahead (ms)", g["ahead_p95_ms"], "<= 300",
                 g["ahead_p95_ms"] <= 300)
+    bot = result.get("bot", {})
+    if "max_lag_ms" in bot:
+        add(f"event-loop lag, {bot['asks']} asks during a reload (ms)", bot["max_lag_ms"], "< 250",
+            bot["max_lag_ms"] < 250)
     if "ingest_words_per_s" in base:
         add("ingest words/s vs the baseline's", ours["ingest_words_per_s"] / base["ingest_words_per_s"], ">= 1.0",
             ours["ingest_words_per_s"] >= base["ingest_words_per_s"])

@@ -134,11 +134,12 @@ def cases(data: Path | None, prefixes: tuple[str, ...], out: Path | None, as_jso
               help="Growth sizes in chunks (repeatable; default 1k, 5k, 10k, 20k).")
 @click.option("--no-baseline", is_flag=True, help="Skip the LangChain + torch baseline.")
 @click.option("--no-embeddings", is_flag=True, help="Skip the int8 vs fp32 embedding comparison.")
+@click.option("--no-bot", is_flag=True, help="Skip the bot under load (concurrent asks during a reload).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the figures to this JSON file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench(data: Path, seeds: Path, quick: bool, sizes: tuple[int, ...], no_baseline: bool, no_embeddings: bool,
-          out: Path | None, as_json: bool) -> None:
+          no_bot: bool, out: Path | None, as_json: bool) -> None:
     """Latency, ingest speed and memory: ours vs the plain LangChain recipe, growth, int8 vs fp32."""
     from newsbot.evaluation.bench import run_bench
     from newsbot.evaluation.tables import print_bench
@@ -149,7 +150,7 @@ def bench(data: Path, seeds: Path, quick: bool, sizes: tuple[int, ...], no_basel
 
     with _failures():
         result = run_bench(data, seeds=seeds, quick=quick, baseline=not no_baseline, embeddings=not no_embeddings,
-                           sizes=sizes or None, stage=stage)
+                           sizes=sizes or None, bot=not no_bot, stage=stage)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -111,6 +111,14 @@ def print_bench(result: dict, console: Console | None = None) -> None:
                                                   "read_ahead_s", "ahead_p50_ms", "ahead_p95_ms", "peak_rss_mb")))
     console.print(growth)
 
+    bot = result.get("bot") or {}
+    if "skipped" in bot:
+        console.print(f"bot under load skipped: {bot['skipped']}")
+    elif bot:
+        console.print(f"Bot under load: {bot['asks']} concurrent asks during a reload adding {bot['articles']} "
+                      f"articles — {bot['answered']} answered ({bot['answered_during_reload']} before the reload "
+                      f"finished), {bot['errors']} errors, worst event-loop lag {bot['max_lag_ms']:.0f} ms")
+
     emb = result.get("embeddings") or {}
     if emb:
         quality = Table(title="Embeddings on RGB (retrieval as shipped, then dense only)")
