@@ -286,3 +286,40 @@ def test_a_value_read_from_another_verb_needs_a_second_source() -> None:
     assert ask_texts("Who won the Harwood Prize?", loose).verdict is Verdict.NOT_FOUND
     answer = ask_texts("Who won the Harwood Prize?", loose, "Selim Ode collected the Harwood Prize in Oslo, judges said.")
     assert [s.answer for s in answer.sides] == ["Selim Ode"], answer.summary
+
+
+def test_wordnet_gives_antonyms_and_a_words_forms_in_other_parts_of_speech() -> None:
+    from newsbot.engine.wordnet import RELATIONS, wordnet
+
+    wn = wordnet()
+    assert "decrease" in wn.antonyms("increase") and "alive" in wn.antonyms("dead")
+    assert "inhibit" in wn.forms("inhibitor") and "inhibitor" in wn.forms("inhibit")
+    assert "belarus" in wn.forms("belarusian") and "belarusian" in wn.forms("belarus")  # a pertainym, both ways
+    assert wn.forms("zzyzx") == frozenset() and wn.antonyms("Belarus") == frozenset()
+    import gzip
+
+    with gzip.open(RELATIONS, "rt", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    assert "WordNet 3.0" in raw["source"] and "Princeton" in raw["licence"] and "build_wordnet" in raw["command"]
+
+
+@pytest.mark.parametrize(("question", "text", "plain"), [
+    ("Does green tea inhibit the virus?", "Green tea holds an inhibitor of the virus, the study found.", "inhibitor"),
+    ("Did Belarus close the border?", "Belarusian guards closed the border on Monday.", "Belarusian"),
+])
+def test_a_word_in_another_part_of_speech_states_the_claims_word(question: str, text: str, plain: str) -> None:
+    from newsbot.engine.compose import default_reader
+    from newsbot.engine.features import Pair, features
+    from newsbot.engine.question import analyze
+    from newsbot.engine.statements import read_statements
+
+    reader = default_reader()
+    q = analyze(question, reader.parser)
+
+    def recall(sentence_text: str) -> float:
+        a = article(sentence_text)
+        sentence = reader.parser.sentences(a, [(0, len(a.text))])[0]
+        return features(q, Pair(read_statements([sentence])[0], None, None, frozenset(), 0.0))["recall"]
+
+    assert recall(text) == 1.0
+    assert recall(text.replace(plain, "big")) < 1.0  # the form is what matched

@@ -33,6 +33,7 @@ from newsbot.engine.lexicon import LEXICON, has_phrase
 from newsbot.engine.question import Question
 from newsbot.engine.statements import PRONOUNS, Statement
 from newsbot.engine.values import number_key
+from newsbot.engine.wordnet import wordnet
 
 BEARING = ("recall", "recall_ctx", "title", "names", "predicate", "subject", "swapped", "cosine", "cosine_sq",
            "numbers_differ", "names_differ", "question", "short", "attributed")
@@ -64,10 +65,13 @@ class Pair:
 
 
 def _lemmas(toks: list[Token] | object) -> set[str]:
-    """A passage's words as the claim's are matched: lemma and form, and an abbreviation without its dots
-    ("U.S." and "US" meet)."""
+    """A passage's words as the claim's are matched: lemma and form, an abbreviation without its dots ("U.S."
+    and "US" meet), and each word's forms in other parts of speech by WordNet ("an inhibitor" states
+    "inhibit", "Belarusian" states "Belarus")."""
     out = {t.lemma_.lower() for t in toks if not t.is_punct} | {t.lower_ for t in toks if not t.is_punct}  # type: ignore[union-attr]
-    return out | {w.replace(".", "") for w in out if "." in w}
+    out |= {w.replace(".", "") for w in out if "." in w}
+    wn = wordnet()
+    return out | {f for w in out for f in wn.forms(w)}
 
 
 def _recall(q: Question, lemmas: set[str], roles: tuple[str, ...] | None = None) -> float:
@@ -115,7 +119,9 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     content = st.content_tokens or sent
     lemmas = _lemmas(sent)
     ctx = context_lemmas(pair, lemmas)
-    matched = {t.i for t in sent if t.lemma_.lower() in q.lemmas or t.lower_ in q.lemmas}
+    wn = wordnet()
+    matched = {t.i for t in sent if t.lemma_.lower() in q.lemmas or t.lower_ in q.lemmas
+               or wn.forms(t.lemma_.lower()) & q.lemmas}
     predicates = [t for t in q.terms if t.role == "predicate"]
     predicate_lemmas = {p.lemma for p in predicates}
     pred_hit = any(t.lemma_.lower() in predicate_lemmas for t in sent) if predicates else None
