@@ -2,16 +2,21 @@
 
 In a follow-up thread (or a reply to an answer) people write as they would to a person: "Did he
 say it to RBC?", "Where is it located?". :func:`resolve` turns such a question into one that stands
-alone, by putting the earlier question's subject in place of the pronoun ("Where is the Mozyr Oil
+alone, by putting an earlier question's referent in place of the pronoun ("Where is the Mozyr Oil
 Refinery located?"), so it is answered exactly as that question asked fresh would be. A question
 without a pronoun is left as it is: earlier questions never add words to it.
 
-Pure text rules, no model: a proper name ("Lukashenko", "Natalya Eismont") is a person unless it
-ends in an organisation or thing word ("Mozyr Oil Refinery", "Norvik Chemicals") or is an acronym
-("RBC"); "the missiles" is a plural thing, "the mayor" a person. "he"/"she" take the first person,
-"it" the first singular thing, "they" the first plural thing or organisation — the newest question
-first, and "he" and "she" are not told apart (no list of names by gender). "it" is left alone
-where it stands for a statement or for nothing ("Did he say it?", "Is it true that …?").
+Read from the engine's parse (spaCy), not from word lists. The referents of a question are its noun
+phrases that name something: a name, or a phrase with "the" ("the missiles", "Lukashenko's press
+secretary" and then Lukashenko). What each is comes from the entity tagger and WordNet: a person (a
+PERSON entity, a name the tagger leaves untyped, or a noun WordNet mostly files under people, "the
+mayor"), a group ("the police", "the company"), several things (a plural noun), or a thing. The pronouns
+and their kinds are the lexicon's (``pronouns``); whether one is possessive ("his", "her press
+secretary") or an object ("told her") is the parse's. "he"/"she" take the latest person, "it" the latest
+thing or group, "they" the latest plural, group or named organisation — the newest question first; "he"
+and "she" are not told apart (no list of names by gender). "it" is left alone where it stands for a
+statement or for nothing: the object of a reporting verb ("Did he say it?") or the subject of a clause
+it announces ("Is it true that …?").
 
 :func:`asks_something` tells a question from chit-chat ("thanks, that's really helpful!"), for
 messages the bot reads without being addressed.
@@ -19,48 +24,21 @@ messages the bot reads without being addressed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
-AUX = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
-       "should", "may", "might", "must", "shall", "am", "isn't", "wasn't", "didn't", "doesn't", "don't", "aren't",
-       "weren't", "hasn't", "haven't", "won't", "can't", "couldn't"}
-REQUESTS = {"tell", "explain", "show", "list", "summarize", "summarise", "compare", "describe", "give", "find",
-            "name", "any", "anything", "and", "so", "then", "also", "according"}
-CHAT = {"thanks", "thank", "thx", "ty", "ok", "okay", "cool", "great", "nice", "lol", "yes", "no", "yeah", "nope",
-        "wow", "hi", "hello", "hey", "bye", "good", "perfect", "awesome", "sure"}
-PERSON_HEADS = {"mayor", "president", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "chief",
-                "executive", "leader", "governor", "officer", "director", "judge", "lawyer", "prosecutor", "king",
-                "queen", "chancellor", "senator", "premier", "ambassador", "manager", "founder", "owner", "chairman",
-                "chairwoman", "head", "commander", "general", "envoy", "prince", "princess", "pope", "man", "woman",
-                "boy", "girl", "driver", "pilot", "suspect", "victim", "witness", "doctor", "nurse", "author"}
-THING_HEADS = {"refinery", "company", "council", "ministry", "government", "party", "police", "army", "bank",
-               "agency", "authority", "court", "union", "trust", "hospital", "group", "airline", "airport", "port",
-               "plant", "factory", "committee", "commission", "department", "office", "board", "parliament",
-               "service", "university", "school", "club", "team", "station", "bridge", "dam", "river", "city",
-               "town", "village", "region", "country", "state", "republic", "kingdom", "report", "deal", "plan",
-               "law", "bill", "strike", "attack", "war", "invasion", "ship", "aircraft", "firm", "chemicals",
-               "inc", "ltd", "corp", "corporation", "association", "federation", "organisation", "organization",
-               "network", "news", "times", "post", "institute", "foundation", "fund", "exchange", "market",
-               "museum", "church", "ministry", "territory", "mine", "pipeline", "project", "programme", "program",
-               "centre", "center", "hall", "road", "street", "square", "province", "district", "county", "island",
-               "area", "zone", "field", "site", "reactor", "offensive", "operation", "summit", "treaty", "sanctions"}
-CONNECTORS = {"of", "de", "for", "and", "the", "von", "van", "al"}
-STATEMENT_VERBS = {"say", "said", "says", "deny", "denied", "denies", "confirm", "confirmed", "confirms", "mean",
-                   "meant", "know", "knew", "think", "thought", "claim", "claimed", "admit", "admitted", "repeat",
-                   "repeated", "believe", "believed", "explain", "explained", "mention", "mentioned", "report",
-                   "reported", "write", "wrote", "tell", "told", "do", "did", "does", "happen", "happened"}
-EXPLETIVE_AFTER = re.compile(r"\s+(?:(?:is|was|isn't|wasn't|'s|be|been|seems?|seemed|appears?|appeared)\s+)?"
-                             r"(?:true|false|possible|likely|unlikely|clear|unclear|known|so|the case|that|whether|"
-                             r"not|said|reported|claimed|believed|thought|alleged)\b", re.IGNORECASE)
-WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\w.,]*")
-PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|it|its|they|them|their)\b", re.IGNORECASE)
-KIND = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person", "hers": "person",
-        "it": "thing", "its": "thing", "they": "plural", "them": "plural", "their": "plural"}
-POSSESSIVE = {"his", "its", "their", "hers"}
-OBJECT = {"him", "them"}  # and "her" when it is no possessive
+from spacy.tokens import Doc, Span, Token
+
+from newsbot.engine.lexicon import LEXICON
+from newsbot.engine.parse import Parser, default_parser
+from newsbot.engine.wordnet import wordnet
+
+KINDS = {word: kind for word, kind in LEXICON.pronouns.items() if kind != "first"}  # "I" and "we" are the asker
 MAX_HISTORY = 5
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "AUX", "PRON", "NUM", "ADJ", "ADV"})
+_OBJECTS = frozenset({"dobj", "pobj", "dative", "iobj"})
+_MEASURES = LEXICON.entities("measure")
 
 
 @dataclass(frozen=True)
@@ -68,144 +46,157 @@ class Referent:
     """Something a question is about, as written ("the Mozyr Oil Refinery") and what kind it is."""
 
     text: str
-    kind: str  # "person", "thing" (singular) or "plural"
+    kind: str  # "person", "group", "plural" (several things) or "thing"
 
 
-def asks_something(text: str) -> bool:
-    """True for a question or a request ("Who …", "tell me …", anything with "?"), False for chit-chat."""
-    words = [w.lower() for w in WORD.findall(text)]
+@lru_cache(maxsize=1)
+def _own_parser() -> Parser:
+    return default_parser()
+
+
+def _parse(text: str, parser: Parser | None) -> Doc:
+    return (parser or _own_parser()).text(text)
+
+
+def asks_something(text: str, parser: Parser | None = None) -> bool:
+    """True for a question or a request ("Who …", "tell me …", anything with "?" that says something), False for
+    chit-chat ("thanks!", "ok?")."""
+    doc = _parse(text, parser)
+    words = [t for t in doc if t.is_alpha]
     if not words:
         return False
     if "?" in text:
-        return not all(w in CHAT for w in words)
-    return words[0] in WH | AUX | REQUESTS
+        return any(t.pos_ in _CONTENT for t in words)
+    if words[0].pos_ == "AUX" and words[0].dep_ != "ROOT":  # "did Lukashenko apologize" without its "?"
+        return True
+    if any(t.tag_ in _WH_TAGS and t.head.dep_ != "relcl" for t in words):  # "so who launched them"
+        return True
+    root = doc[:].root
+    return root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children)  # "tell me …"
 
 
-def referents(question: str) -> list[Referent]:
-    """What ``question`` is about, in order: proper names and "the …" phrases, each with its kind."""
-    tokens = list(WORD.finditer(question))
+def referents(question: str, parser: Parser | None = None) -> list[Referent]:
+    """What ``question`` is about, in order: names and "the …" phrases, each with its kind; a possessive's owner
+    after the phrase it owns ("Lukashenko's press secretary", then "Lukashenko")."""
+    return _referents(question, _parse(question, parser))
+
+
+def _referents(question: str, doc: Doc, before: int | None = None) -> list[Referent]:
     found: list[Referent] = []
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].group()
-        lower = word.lower()
-        first = i == 0 or question[tokens[i - 1].end():tokens[i].start()].strip() in (".", "!", "?", ":", "\"")
-        if word[0].isupper() and not (first and (lower in WH | AUX | REQUESTS | CHAT | set(KIND))):
-            j = i + 1
-            while j < len(tokens) and (tokens[j].group()[0].isupper() or (
-                    tokens[j].group().lower() in CONNECTORS and j + 1 < len(tokens)
-                    and tokens[j + 1].group()[0].isupper())):
-                j += 1
-            if j < len(tokens) and tokens[j].group().lower() in THING_HEADS:  # "the Mozyr refinery"
-                j += 1
-            the = i > 0 and tokens[i - 1].group().lower() == "the"
-            start = tokens[i - 1].start() if the else tokens[i].start()
-            written = question[start:tokens[j - 1].end()]
-            text = _strip_possessive(written)
-            owned = _owned(tokens, j) if text != written else 0
-            if owned:  # "Lukashenko's press secretary": the secretary first, then Lukashenko
-                phrase = question[start:tokens[owned - 1].end()]
-                found.append(Referent(phrase, _phrase_kind(phrase)))
-            found.append(Referent(text, _name_kind(text, the)))
-            i = max(j, owned)
+    chunks = list(doc.noun_chunks)
+    covered = {t.i for c in chunks for t in c}
+    names = [e for e in doc.ents if e.label_ not in _MEASURES and not covered & {t.i for t in e}]  # misparsed
+    for chunk in sorted(chunks + names, key=lambda c: c.start):
+        if before is not None and chunk.end > before:
+            break
+        toks = _named(chunk)
+        if not toks:
             continue
-        if lower == "the" and i + 1 < len(tokens) and tokens[i + 1].group()[0].islower():
-            j = i + 2
-            heads = PERSON_HEADS | THING_HEADS
-            if j < len(tokens) and tokens[j].group().lower() in heads and tokens[j].group()[0].islower():
-                j += 1  # "the press secretary", "the oil refinery"
-            text = _strip_possessive(question[tokens[i].start():tokens[j - 1].end()])
-            found.append(Referent(text, _phrase_kind(text)))
-            i = j
-            continue
-        i += 1
+        conjuncts = [c for c in chunk.root.conjuncts if c.i > chunk.root.i and c.pos_ in ("NOUN", "PROPN")]
+        if conjuncts:  # "Belarus and Russia": they, before each of them
+            last = max(conjuncts, key=lambda c: c.i)
+            found.append(Referent(question[toks[0].idx : last.idx + len(last)], "plural"))
+        found.append(Referent(question[toks[0].idx : chunk.root.idx + len(chunk.root)],
+                              _kind(chunk.root, the=toks[0].lower_ == "the")))
+        for owner in (c for c in chunk.root.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")):
+            sub = [t for t in owner.subtree if t.dep_ != "case"]
+            found.append(Referent(question[sub[0].idx : sub[-1].idx + len(sub[-1])], _kind(owner)))
     return found
 
 
-def _owned(tokens: list[re.Match[str]], j: int) -> int:
-    """After a possessive name, the end of a lowercase phrase ending in a person or thing word ("press secretary")."""
-    for end in (j + 1, j + 2):
-        if end <= len(tokens) and all(t.group()[0].islower() for t in tokens[j:end]) \
-                and tokens[end - 1].group().lower() in PERSON_HEADS | THING_HEADS:
-            return end
-    return 0
+def _named(chunk: Span) -> list[Token]:
+    """The chunk's words from its first that names (conjunctions and determiners other than "the" dropped), or
+    nothing when the chunk is a pronoun, a question word or an indefinite phrase ("a man", "his secretary")."""
+    root = chunk.root
+    if root.pos_ == "PRON" or root.tag_ in _WH_TAGS or any(t.tag_ == "PRP$" or t.tag_ in _WH_TAGS for t in chunk):
+        return []
+    toks = [t for t in chunk if t.dep_ not in ("cc", "punct", "preconj")]
+    while toks and toks[0].dep_ == "det" and toks[0].lower_ != "the":
+        toks.pop(0)
+    if not toks:
+        return []
+    definite = toks[0].lower_ == "the" or any(c.dep_ == "poss" for c in root.children)  # "Lukashenko's press …"
+    named = root.pos_ == "PROPN" or bool(root.ent_type_)
+    return toks if definite or named else []
 
 
-def _strip_possessive(text: str) -> str:
-    return re.sub(r"['’]s?$", "", text)
-
-
-def _name_kind(name: str, after_the: bool) -> str:
-    last = name.split()[-1]
-    if last.lower() in THING_HEADS or last.isupper() and len(last) > 1 or after_the:
-        return "plural" if last.lower().endswith("s") and last.lower() not in ("news", "times") else "thing"
-    return "person"
-
-
-def _phrase_kind(phrase: str) -> str:
-    head = phrase.split()[-1].lower()
-    if head in PERSON_HEADS:
+def _kind(root: Token, *, the: bool = False) -> str:
+    """What a noun phrase's head names: a person, a group, several things or a thing. A name ends in the word
+    that says what it names ("the Mozyr Oil Refinery", "Norvik Chemicals"); one that does not is a person unless
+    it is an acronym ("RBC"), follows "the" ("the Kremlin") or is one word the tagger takes for a country or city
+    ("Belarus"): its labels for rarer names are too often wrong ("Natalya Eismont" as a place) to go by."""
+    if root.ent_type_ == "PERSON":
         return "person"
-    if head.endswith("s") and not head.endswith("ss") or head in ("police", "people", "staff"):
+    if root.tag_ in ("NNS", "NNPS"):
         return "plural"
+    kind = wordnet().kind(root.lemma_)
+    if kind is not None:
+        return kind
+    if root.pos_ == "PROPN":
+        acronym = root.text.isupper() and len(root.text) > 1
+        country = root.ent_type_ == "GPE" and root.ent_iob_ == "B" and not any(c.dep_ == "compound" for c in root.children)
+        return "thing" if acronym or the or country else "person"
     return "thing"
 
 
-def _fits(referent: Referent, kind: str) -> bool:
-    if kind == "plural":  # "they": many things, or an organisation spoken of as its people
-        return referent.kind == "plural" or referent.kind == "thing" and referent.text[:1].isupper()
+def _fits(referent: Referent, kind: str, *, loosely: bool = False) -> bool:
+    """``referent`` can be what a pronoun of ``kind`` stands for; ``loosely``: "they" for an organisation spoken
+    of as its people ("RBC"), taken only when no plural or group fits."""
+    if kind == "plural":
+        return referent.kind in ("plural", "group") or loosely and referent.kind == "thing" and \
+            referent.text[:1].isupper()
+    if kind == "thing":
+        return referent.kind in ("thing", "group")
     return referent.kind == kind
 
 
-def resolve(question: str, earlier: list[str]) -> str:
+def resolve(question: str, earlier: list[str], parser: Parser | None = None) -> str:
     """``question`` standing alone: each pronoun with no antecedent in it takes the latest fitting earlier referent.
 
     A form of a pronoun is replaced once ("Did he say he …" becomes "Did Lukashenko say he …"); another
     form takes another referent ("When did he call him?" is two people), and an object is never the
     sentence's own subject.
     """
-    history = [r for q in reversed(earlier[-MAX_HISTORY:]) for r in referents(q)]  # newest question first
+    doc = _parse(question, parser)
+    history = [r for q in reversed(earlier[-MAX_HISTORY:]) for r in referents(q, parser)]  # newest question first
     taken: dict[str, Referent] = {}  # pronoun form -> referent
-
-    def replace(match: re.Match[str]) -> str:
-        pronoun = match.group()
-        lower = pronoun.lower()
-        kind, before, after = KIND[lower], question[: match.start()], question[match.end():]
-        possessive = lower in POSSESSIVE or lower == "her" and _possessive_her(after)
-        form = "possessive" if possessive else "object" if lower in OBJECT or lower == "her" else "subject"
-        form += ":" + kind
-        own = [r for r in referents(before) if _fits(r, kind)]
-        if own and form.startswith(("subject", "possessive")):
-            return pronoun  # "Did Lukashenko say he was sorry?": he is Lukashenko already
-        if lower == "it" and _stands_for_nothing(before, after):
-            return pronoun
+    out, at = [], 0
+    for tok in doc:
+        lower = tok.lower_
+        if lower not in KINDS or tok.pos_ != "PRON" and tok.tag_ != "PRP$":
+            continue
+        kind = KINDS[lower]
+        possessive = tok.tag_ == "PRP$" or lower == "hers"
+        form = ("possessive" if possessive else "object" if tok.dep_ in _OBJECTS else "subject") + ":" + kind
+        own = [r for r in _referents(question, doc, before=tok.i) if _fits(r, kind, loosely=True)]
+        if own and not form.startswith("object"):
+            continue  # "Did Lukashenko say he was sorry?": he is Lukashenko already
+        if lower == "it" and _stands_for_nothing(tok):
+            continue
         if form in taken:
-            return pronoun  # named once already in this question: "Did Lukashenko say he was sorry?"
+            continue  # named once already in this question: "Did he say he was sorry?"
         others = set(taken.values()) | set(own)
-        found = next((r for r in history if _fits(r, kind) and r not in others), None)
+        free = [r for r in history if not any(r.text in o.text for o in others)]  # nor a part of one taken
+        found = next((r for r in free if _fits(r, kind)), None) or next(
+            (r for r in free if _fits(r, kind, loosely=True)), None)
         if found is None:
-            return pronoun
+            continue
         taken[form] = found
-        text = found.text
-        if possessive:
-            text += "'" if text.endswith("s") else "'s"
-        if match.start() == 0 or before.rstrip()[-1:] in ".!?":
+        text = found.text + (("'" if found.text.endswith("s") else "'s") if possessive else "")
+        if tok.is_sent_start:
             text = text[0].upper() + text[1:]
-        return text
+        out += [question[at : tok.idx], text]
+        at = tok.idx + len(tok)
+    return "".join(out) + question[at:]
 
-    return PRONOUN.sub(replace, question)
 
-
-def _stands_for_nothing(before: str, after: str) -> bool:
-    """"it" as a statement ("did he say it") or as the empty subject of "is it true that …"."""
-    previous = WORD.findall(before)[-1:] or [""]
-    if previous[0].lower() in STATEMENT_VERBS:
+def _stands_for_nothing(it: Token) -> bool:
+    """"it" as a statement ("did he say it", "deny it") or as the empty subject of a clause it announces ("is it
+    true that …", "it was reported that …")."""
+    head = it.head
+    if it.dep_ == "expl" or it.dep_ in _OBJECTS and head.lemma_.lower() in LEXICON.reporting:
         return True
-    return bool(EXPLETIVE_AFTER.match(after))
-
-
-def _possessive_her(after: str) -> bool:
-    """"her press secretary" (possessive) rather than "told her" (object)."""
-    following = WORD.findall(after)[:1]
-    return bool(following) and following[0].lower() not in AUX | {"to", "that", "about", "on", "in", "at", "for",
-                                                                   "and", "or", "if", "with", "from", "by"}
+    if it.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    near = [head, *(c for c in head.children if c.dep_ in ("acomp", "attr"))]
+    return any(c.dep_ in ("ccomp", "csubj") for n in near for c in n.children)

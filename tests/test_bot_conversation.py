@@ -48,7 +48,8 @@ def test_the_newest_question_wins_and_he_and_she_are_not_told_apart() -> None:
 
 def test_names_are_people_unless_they_end_in_a_thing_or_are_acronyms() -> None:
     kinds = {r.text: r.kind for r in referents("Did Zelensky tell RBC about the Mozyr Oil Refinery and the missiles?")}
-    assert kinds == {"Zelensky": "person", "RBC": "thing", "the Mozyr Oil Refinery": "thing", "the missiles": "plural"}
+    assert kinds == {"Zelensky": "person", "RBC": "thing", "the Mozyr Oil Refinery and the missiles": "plural",
+                     "the Mozyr Oil Refinery": "thing", "the missiles": "plural"}
 
 
 @pytest.mark.parametrize(("text", "asks"), [
@@ -58,3 +59,24 @@ def test_names_are_people_unless_they_end_in_a_thing_or_are_acronyms() -> None:
 ])
 def test_only_questions_and_requests_ask_something(text: str, asks: bool) -> None:
     assert asks_something(text) is asks
+
+
+@pytest.mark.parametrize(("earlier", "question", "alone"), [
+    (["Did the nurse see the accident?"], "What did she say about it?", "What did the nurse say about the accident?"),
+    (["Did the police arrest the driver?"], "Why did they arrest him?", "Why did the police arrest the driver?"),
+    (["Did the company close the plant in 2021?"], "Did it apologise?", "Did the company apologise?"),
+    (["Did Belarus and Russia deny the reports?"], "Why did they deny them?",
+     "Why did Belarus and Russia deny the reports?"),
+    (["Did Natalya Eismont call Lukashenko?"], "Who is her press secretary?", "Who is Natalya Eismont's press secretary?"),
+    (["Did Lukashenko call Natalya Eismont?"], "Did he apologise to her?", "Did Lukashenko apologise to Natalya Eismont?"),
+])
+def test_what_a_referent_is_comes_from_the_parse_and_wordnet(earlier: list[str], question: str, alone: str) -> None:
+    """Kinds no word list of this module names: "nurse" and "driver" are people, "police" and "company" groups
+    (WordNet); two names joined by "and" are "they"; "her" before a noun is a possessive, after a verb an object."""
+    assert resolve(question, earlier) == alone
+
+
+def test_they_prefers_things_in_the_plural_to_an_organisation() -> None:
+    earlier = ["Did Zelensky tell RBC about the missiles?"]
+    assert resolve("Were they fired from Belarus?", earlier) == "Were the missiles fired from Belarus?"
+    assert resolve("What did they report?", ["What did RBC say about Eismont?"]) == "What did RBC report?"

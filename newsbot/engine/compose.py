@@ -21,6 +21,7 @@ import numpy as np
 from newsbot.engine.features import Pair, article_features, context_lemmas, features, recall
 from newsbot.engine.injection import is_tainted
 from newsbot.engine.judge import Judge, Judgement, LearnedJudge
+from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.parse import Parser, default_parser
 from newsbot.engine.question import Question, analyze
 from newsbot.engine.statements import Speaker, Statement, read_statements
@@ -38,7 +39,7 @@ MIN_RECALL = 0.25  # share of the question's words a sentence (with its context)
 CONTEXT_BEARING = 0.25  # bearing for relevant reporting shown as context
 VALUE_RECALL = 0.5  # share of a value question's other words the answering sentence must state
 VALUE_NAMES = 0.66  # share of the question's names (title-case words among them) the answering sentence states
-_MEASURES = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_MEASURES = LEXICON.entities("measure")
 CORROBORATION = 2  # sources a name read only loosely (another verb's place) needs
 VALUE_MARGIN = 0.35  # a rival value this close to the best one's score makes the answer contested
 OWN_BEARING = 0.4  # an outlet's sentence taking no side itself shows its article's side only bearing this much

@@ -48,6 +48,7 @@ SOURCE = (*(f"{t}_share" for t in TRAITS), *(f"{t}_any" for t in TRAITS), "polar
           "own_share")
 
 _MODALS = LEXICON.words("modals")
+_MEASURES = LEXICON.entities("measure")
 _CONTRAST = LEXICON.words("contrast")
 
 
@@ -266,7 +267,7 @@ def _names_differ(q: Question, span) -> float:  # noqa: ANN001 - a spaCy Span
     have = {(e.label_, e.text.lower()) for e in span.ents}
     kinds = {label for label, _ in have}
     for text, label in q.entities:
-        if label in ("DATE", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
+        if label in _MEASURES:
             continue
         if (label, text.lower()) not in have and label in kinds and text.lower() not in span.text.lower():
             return 1.0

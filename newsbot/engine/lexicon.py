@@ -28,6 +28,15 @@ class Lexicon:
         return frozenset(str(w).lower() for w in self.raw.get(name) or [])
 
     @cached_property
+    def pronouns(self) -> dict[str, str]:
+        """Each personal pronoun (lower case) and what it stands for: person, thing, plural or first."""
+        return {str(k).lower(): str(v) for k, v in self.raw["pronouns"].items()}
+
+    def entities(self, kind: str) -> frozenset[str]:
+        """The entity labels of one kind (``entity_kinds``: source, time, measure)."""
+        return frozenset(self.raw["entity_kinds"][kind])
+
+    @cached_property
     def asserting(self) -> frozenset[str]:
         return frozenset(self.raw["reporting"]["assert"])
 

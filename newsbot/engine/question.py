@@ -10,6 +10,7 @@ the second as one source's words (``asked_of``). A claim may itself be a denial 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -136,12 +137,18 @@ def _declarative(doc: Doc) -> tuple[str, str] | None:
     sub = [t for t in subj.subtree if t.i not in cut]
     if sub[0].i != aux.i + 1 or [t.i for t in sub] != list(range(sub[0].i, sub[-1].i + 1)):
         return None  # the subject does not follow the auxiliary as one phrase
-    end = sub[-1].i + 1
-    if end >= toks[-1].i + 1:
+    return _moved(aux, sub, toks[-1])
+
+
+def _moved(aux: Token, subject: Sequence[Token], last: Token) -> tuple[str, str] | None:
+    """The clause up to ``last`` with the auxiliary after its subject, and its denial ("Did Lukashenko
+    apologize" → "Lukashenko did apologize" / "Lukashenko did not apologize"); None when nothing follows the
+    subject."""
+    doc, end = aux.doc, subject[-1].i + 1
+    if end > last.i:
         return None
-    subject, rest = doc[sub[0].i : end].text, doc[end : toks[-1].i + 1].text
-    verb = aux.lower_
-    return f"{subject} {verb} {rest}", f"{subject} {verb} not {rest}"
+    text, rest, verb = doc[subject[0].i : end].text, doc[end : last.i + 1].text, aux.lower_
+    return f"{text} {verb} {rest}", f"{text} {verb} not {rest}"
 
 
 def _wh(doc: Doc) -> str | None:
@@ -255,8 +262,7 @@ def _claim_question(asked: str, doc: Doc, *, framed: bool, wording: tuple[str, s
                     negative=negative, claim_wording=claim_wording, entities=_entities(claim_span), numbers=_numbers(claim_span), doc=doc)
 
 
-#: Entity labels of someone who can be quoted.
-_SOURCE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_SOURCE_LABELS = LEXICON.entities("source")
 
 
 def _names_source(subj: Token) -> bool:
@@ -370,14 +376,9 @@ def _wordings(span: Span, framed: bool) -> tuple[str, str]:
     text = span.doc[toks[0].i : toks[-1].i + 1].text
     aux = toks[0] if toks[0].lower_ in _AUX and not framed else None
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-    if aux is not None and subj is not None:
-        sub = list(subj.subtree)
-        end = sub[-1].i + 1
-        subject = span.doc[sub[0].i : end].text
-        rest = span.doc[end : toks[-1].i + 1].text if end <= toks[-1].i else ""
-        verb = aux.lower_
-        if rest and sub[0].i > aux.i:
-            return f"{subject} {verb} {rest}".strip(), f"{subject} {verb} not {rest}".strip()
+    if aux is not None and subj is not None and (sub := list(subj.subtree))[0].i > aux.i and \
+            (moved := _moved(aux, sub, toks[-1])) is not None:
+        return moved
     if aux is not None:  # the parse did not find where the subject ends: say yes or no, not a garbled clause
         return "yes", "no"
     negative = f"it is not true that {text[:1].lower() + text[1:] if not toks[0].ent_type_ else text}"

@@ -22,11 +22,11 @@ from spacy.tokens import Span, Token
 from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.parse import Sentence
 
-PRONOUNS = LEXICON.words("pronouns")
+PRONOUNS = frozenset(LEXICON.pronouns)
 _LEFT_QUOTES = "“«„"
 _RIGHT_QUOTES = "”»"
-_SPEAKER_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
-_TIME_TYPES = frozenset({"DATE", "TIME"})
+_SPEAKER_TYPES = LEXICON.entities("source")
+_TIME_TYPES = LEXICON.entities("time")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from newsbot.engine.statements import Statement
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+_TIMES = LEXICON.entities("time")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -66,7 +67,7 @@ class Value:
     @property
     def specific(self) -> float:
         """1 for a value that pins itself down (a number, a year, a name), 0 for "last year", "recently"."""
-        if self.label in ("DATE", "TIME"):
+        if self.label in _TIMES:
             return 1.0 if re.search(r"\d", self.text) else 0.0
         return 1.0
 
@@ -296,7 +297,7 @@ def same_value(a: Value, b: Value) -> bool:
     if ka == kb or (len(ka) > 3 and ka in kb) or (len(kb) > 3 and kb in ka):
         return True
     na, nb = number_key(ka), number_key(kb)
-    if a.label in ("DATE", "TIME") or b.label in ("DATE", "TIME"):
+    if a.label in _TIMES or b.label in _TIMES:
         ya, yb = re.findall(r"\b\d{4}\b", ka), re.findall(r"\b\d{4}\b", kb)
         if ya and yb and ya != yb:
             return False

