@@ -95,6 +95,16 @@ async def replied_answer(bot: NewsBot, message: discord.Message) -> StoredAnswer
     return await asyncio.to_thread(bot.store.stored, answer_id) if answer_id else None
 
 
+def _asks(bot: NewsBot, question: str) -> bool:
+    """Whether a conversation message asks something, read with the engine's parser (in a worker thread)."""
+    return asks_something(question, bot.service.reader.parser)
+
+
+def _standing_alone(bot: NewsBot, question: str, history: list[str]) -> str:
+    """A follow-up with its pronouns resolved from the conversation's questions (in a worker thread)."""
+    return resolve(question, history, bot.service.reader.parser)
+
+
 async def handle_message(bot: NewsBot, message: discord.Message) -> None:  # noqa: C901
     """Answer ``message`` if it is for the bot (see the module docstring)."""
     if message.author.bot or bot.user is None or not message.content:
@@ -116,11 +126,10 @@ async def handle_message(bot: NewsBot, message: discord.Message) -> None:  # noq
             await message.reply(usage_hint(bot.user.display_name), allowed_mentions=NONE, mention_author=False)
         return
     starts_post = isinstance(channel, discord.Thread) and message.id == channel.id  # a forum post's first message
-    parser = bot.service.reader.parser  # the engine's parse, in a worker thread: the event loop never parses
-    if not (addressed or starts_post or await asyncio.to_thread(asks_something, question, parser)):
+    if not (addressed or starts_post or await asyncio.to_thread(_asks, bot, question)):
         return  # chit-chat in a conversation
     history = (followed.history if followed else []) + ([replied.answer.question] if replied else [])
-    resolved = await asyncio.to_thread(resolve, question, history, parser) if history else question
+    resolved = await asyncio.to_thread(_standing_alone, bot, question, history) if history else question
     if len(resolved) > MAX_QUESTION_CHARS:
         resolved = question
     author = message.author.id

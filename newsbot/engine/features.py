@@ -135,7 +135,7 @@ def features(q: Question, pair: Pair) -> dict[str, float]:
     as_object = {t.lemma_.lower() for t in said if _argument(t) == "object"}
     subj_hit = bool(subject_terms & as_subject) if subject_terms else None
     if subj_hit is False and st.speaker is not None and st.speaker.key in subject_terms and any(
-            t.dep_ == "nsubj" and t.lower_ in ("he", "she", "i", "we", "they", "it") for t in said):
+            t.dep_ == "nsubj" and t.lower_ in PRONOUNS for t in said):
         subj_hit = True  # "Zelensky said he confronted Lukashenko": he is the speaker
     swapped = bool(subject_terms and subject_terms & as_object and not subject_terms & as_subject)
     if subj_hit is False and not swapped and any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in PRONOUNS

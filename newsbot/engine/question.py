@@ -320,11 +320,15 @@ def _role(tok: Token) -> Literal["subject", "predicate", "object", "other"]:
     return "other"
 
 
+#: Words that point at something named elsewhere: third-person pronouns and "this", "that", "these", "those".
+_POINTING = frozenset(w for w, kind in LEXICON.pronouns.items() if kind != "first") | LEXICON.words("referring")
+
+
 def _about_nothing(doc: Doc, terms: tuple[Term, ...]) -> bool:
     """"Where is it located?", "What did he say?": the question's thing is a pronoun it does not resolve, and
     no name or noun says what it is (a conversation resolves it before asking; see bot/conversation.py)."""
-    pronoun = any(t.pos_ == "PRON" and t.lower_ in ("it", "he", "she", "they", "him", "her", "them", "this", "that")
-                  and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") for t in doc)
+    pronoun = any(t.pos_ == "PRON" and t.lower_ in _POINTING and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+                  for t in doc)
     return pronoun and not any(t.pos in ("NOUN", "PROPN", "NUM") for t in terms)
 
 
