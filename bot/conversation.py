@@ -33,7 +33,7 @@ from newsbot.engine.lexicon import LEXICON
 from newsbot.engine.parse import Parser, default_parser
 from newsbot.engine.wordnet import wordnet
 
-KINDS = {word: kind for word, kind in LEXICON.pronouns.items() if kind != "first"}  # "I" and "we" are the asker
+KINDS = LEXICON.third_person  # "I" and "we" are the asker
 MAX_HISTORY = 5
 _WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "AUX", "PRON", "NUM", "ADJ", "ADV"})
@@ -78,29 +78,28 @@ def asks_something(text: str, parser: Parser | None = None) -> bool:
 def referents(question: str, parser: Parser | None = None) -> list[Referent]:
     """What ``question`` is about, in order: names and "the …" phrases, each with its kind; a possessive's owner
     after the phrase it owns ("Lukashenko's press secretary", then "Lukashenko")."""
-    return _referents(question, _parse(question, parser))
+    return [r for _, r in _referents(question, _parse(question, parser))]
 
 
-def _referents(question: str, doc: Doc, before: int | None = None) -> list[Referent]:
-    found: list[Referent] = []
+def _referents(question: str, doc: Doc) -> list[tuple[int, Referent]]:
+    """The referents with the token index where the phrase that gives each ends."""
+    found: list[tuple[int, Referent]] = []
     chunks = list(doc.noun_chunks)
     covered = {t.i for c in chunks for t in c}
     names = [e for e in doc.ents if e.label_ not in _MEASURES and not covered & {t.i for t in e}]  # misparsed
     for chunk in sorted(chunks + names, key=lambda c: c.start):
-        if before is not None and chunk.end > before:
-            break
         toks = _named(chunk)
         if not toks:
             continue
         conjuncts = [c for c in chunk.root.conjuncts if c.i > chunk.root.i and c.pos_ in ("NOUN", "PROPN")]
         if conjuncts:  # "Belarus and Russia": they, before each of them
             last = max(conjuncts, key=lambda c: c.i)
-            found.append(Referent(question[toks[0].idx : last.idx + len(last)], "plural"))
-        found.append(Referent(question[toks[0].idx : chunk.root.idx + len(chunk.root)],
-                              _kind(chunk.root, the=toks[0].lower_ == "the")))
+            found.append((chunk.end, Referent(question[toks[0].idx : last.idx + len(last)], "plural")))
+        found.append((chunk.end, Referent(question[toks[0].idx : chunk.root.idx + len(chunk.root)],
+                                          _kind(chunk.root, the=toks[0].lower_ == "the"))))
         for owner in (c for c in chunk.root.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")):
             sub = [t for t in owner.subtree if t.dep_ != "case"]
-            found.append(Referent(question[sub[0].idx : sub[-1].idx + len(sub[-1])], _kind(owner)))
+            found.append((chunk.end, Referent(question[sub[0].idx : sub[-1].idx + len(sub[-1])], _kind(owner))))
     return found
 
 
@@ -134,7 +133,8 @@ def _kind(root: Token, *, the: bool = False) -> str:
         return kind
     if root.pos_ == "PROPN":
         acronym = root.text.isupper() and len(root.text) > 1
-        country = root.ent_type_ == "GPE" and root.ent_iob_ == "B" and not any(c.dep_ == "compound" for c in root.children)
+        country = root.ent_type_ == "GPE" and root.ent_iob_ == "B" and \
+            not any(c.dep_ == "compound" for c in root.children)
         return "thing" if acronym or the or country else "person"
     return "thing"
 
@@ -159,6 +159,7 @@ def resolve(question: str, earlier: list[str], parser: Parser | None = None) -> 
     """
     doc = _parse(question, parser)
     history = [r for q in reversed(earlier[-MAX_HISTORY:]) for r in referents(q, parser)]  # newest question first
+    mine = _referents(question, doc)
     taken: dict[str, Referent] = {}  # pronoun form -> referent
     out, at = [], 0
     for tok in doc:
@@ -168,7 +169,7 @@ def resolve(question: str, earlier: list[str], parser: Parser | None = None) -> 
         kind = KINDS[lower]
         possessive = tok.tag_ == "PRP$" or lower == "hers"
         form = ("possessive" if possessive else "object" if tok.dep_ in _OBJECTS else "subject") + ":" + kind
-        own = [r for r in _referents(question, doc, before=tok.i) if _fits(r, kind, loosely=True)]
+        own = [r for end, r in mine if end <= tok.i and _fits(r, kind, loosely=True)]
         if own and not form.startswith("object"):
             continue  # "Did Lukashenko say he was sorry?": he is Lukashenko already
         if lower == "it" and _stands_for_nothing(tok):

